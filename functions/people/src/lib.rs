@@ -1,0 +1,29 @@
+//! The people function: people details, credits, popular people and people search.
+
+mod pending;
+
+use axum::routing::get;
+use axum::Router;
+use shared::AppState;
+
+/// Public GET answers may be cached by clients and CDNs for this long.
+const PUBLIC_MAX_AGE_SECS: u32 = 60;
+
+/// The function's router, built once per container from the shared state.
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .route("/people/popular", get(pending::popular_people))
+        .route("/people/search", get(pending::search_people))
+        .route("/people/{id}", get(pending::get_person))
+        .route("/people/{id}/credits", get(pending::person_credits))
+        .layer(axum::middleware::from_fn(|request, next| {
+            shared::http::http_caching(PUBLIC_MAX_AGE_SECS, request, next)
+        }))
+        .with_state(state);
+    shared::http::finish_router(routes)
+}
+
+/// The OpenAPI description of this function's routes.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(pending::popular_people, pending::search_people, pending::get_person, pending::person_credits))]
+pub struct ApiDoc;

@@ -1,0 +1,8 @@
+//! Lambda entry point of the profiles function: build the state once, then serve invocations.
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::logging::init();
+    let state = shared::AppState::init().await;
+    lambda_http::run(profiles::router(state)).await
+}

@@ -1,0 +1,277 @@
+//! Access tokens: HS256 JWTs signed with `JWT_SECRET`, and the extractors that check them.
+//!
+//! Verification accepts exactly one algorithm, so `alg: none` and algorithm-confusion tokens are
+//! refused, and requires `exp`, `iat`, `sub`, `role` and `jti`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Access tokens live 15 minutes.
+pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
+const ALGORITHM: Algorithm = Algorithm::HS256;
+/// A signing key shorter than this is refused: HS256 is only as strong as its key.
+pub const MIN_SECRET_BYTES: usize = 32;
+const KEY_FILE: &str = "jwt.key";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    User,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Admin => "admin",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: Uuid,
+    pub role: Role,
+    pub exp: i64,
+    pub iat: i64,
+    pub jti: Uuid,
+}
+
+/// The signing and verification keys of this container.
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl JwtKeys {
+    pub fn from_secret(secret: &[u8]) -> Result<Self, String> {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(format!("JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes"));
+        }
+        let mut validation = Validation::new(ALGORITHM);
+        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "iat", "sub"]);
+        Ok(Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        })
+    }
+
+    /// The local key: read from, or generated into, `data_dir/jwt.key` so that every local
+    /// function (one process each) signs and verifies with the same key.
+    pub fn embedded(data_dir: &Path) -> Result<Self, String> {
+        use rand::RngCore;
+        let path = data_dir.join(KEY_FILE);
+        if let Ok(existing) = std::fs::read(&path) {
+            if existing.len() >= MIN_SECRET_BYTES {
+                return Self::from_secret(&existing);
+            }
+        }
+        std::fs::create_dir_all(data_dir).map_err(|e| format!("cannot create data dir: {e}"))?;
+        let mut key = vec![0u8; 64];
+        rand::rng().fill_bytes(&mut key);
+        let encoded = hex::encode(&key).into_bytes();
+        // Write then rename, so two functions starting together never read half a key.
+        let temp = data_dir.join(format!("{KEY_FILE}.{}", Uuid::new_v4()));
+        std::fs::write(&temp, &encoded).map_err(|e| format!("cannot write key: {e}"))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&temp, std::fs::Permissions::from_mode(0o600));
+        }
+        // If another process won the race, keep its key.
+        if path.exists() {
+            let _ = std::fs::remove_file(&temp);
+        } else {
+            std::fs::rename(&temp, &path).map_err(|e| format!("cannot store key: {e}"))?;
+        }
+        let stored = std::fs::read(&path).map_err(|e| format!("cannot read key: {e}"))?;
+        Self::from_secret(&stored)
+    }
+
+    /// Signs an access token for `user` with `role`.
+    pub fn issue(&self, user: Uuid, role: Role) -> Result<(String, Claims), ApiError> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: user,
+            role,
+            iat: now,
+            exp: now + ACCESS_TOKEN_TTL.as_secs() as i64,
+            jti: Uuid::new_v4(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(ALGORITHM), &claims, &self.encoding)
+            .map_err(|e| ApiError::Internal(format!("cannot sign a token: {e}")))?;
+        Ok((token, claims))
+    }
+
+    /// Checks signature, algorithm and expiry.
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|error| {
+                use jsonwebtoken::errors::ErrorKind;
+                let detail = match error.kind() {
+                    ErrorKind::ExpiredSignature => "the access token has expired",
+                    _ => "the access token is invalid",
+                };
+                ApiError::Unauthorized(detail.into())
+            })
+    }
+}
+
+/// The caller, from a valid `Authorization: Bearer` access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthUser {
+    pub id: Uuid,
+    pub role: Role,
+}
+
+impl AuthUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or_else(|| ApiError::Unauthorized("send an access token as Authorization: Bearer".into()))?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ApiError::Unauthorized("the Authorization header is not a Bearer token".into()))?;
+        let claims = state.jwt()?.verify(token)?;
+        let user = AuthUser {
+            id: claims.sub,
+            role: claims.role,
+        };
+        state.check_account_active(&user).await?;
+        Ok(user)
+    }
+}
+
+/// The caller, who must be an admin (401 without a token, 403 for other users).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminUser(pub AuthUser);
+
+impl FromRequestParts<AppState> for AdminUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        if user.is_admin() {
+            Ok(AdminUser(user))
+        } else {
+            Err(ApiError::Forbidden("this action needs the admin role".into()))
+        }
+    }
+}
+
+/// The caller if a valid token was sent; anonymous otherwise. A present but invalid token is
+/// still a 401, so a client never silently loses its identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaybeUser(pub Option<AuthUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if parts.headers.contains_key(AUTHORIZATION) {
+            AuthUser::from_request_parts(parts, state).await.map(|u| MaybeUser(Some(u)))
+        } else {
+            Ok(MaybeUser(None))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> JwtKeys {
+        JwtKeys::from_secret(&[7u8; 32]).unwrap()
+    }
+
+    #[test]
+    fn issued_tokens_verify() {
+        let keys = keys();
+        let user = Uuid::now_v7();
+        let (token, _) = keys.issue(user, Role::Admin).unwrap();
+        let claims = keys.verify(&token).unwrap();
+        assert_eq!((claims.sub, claims.role), (user, Role::Admin));
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        assert!(JwtKeys::from_secret(b"short").is_err());
+    }
+
+    #[test]
+    fn tokens_signed_with_another_key_or_alg_none_are_refused() {
+        let (token, _) = JwtKeys::from_secret(&[8u8; 32])
+            .unwrap()
+            .issue(Uuid::now_v7(), Role::User)
+            .unwrap();
+        assert!(keys().verify(&token).is_err());
+
+        // alg: none, with the same claims and no signature.
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let now = chrono::Utc::now().timestamp();
+        let claims = serde_json::json!({"sub": Uuid::now_v7(), "role": "admin", "exp": now + 60, "iat": now, "jti": Uuid::new_v4()});
+        let unsigned = format!(
+            "{}.{}.",
+            b64.encode(br#"{"alg":"none","typ":"JWT"}"#),
+            b64.encode(claims.to_string())
+        );
+        assert!(keys().verify(&unsigned).is_err());
+    }
+
+    #[test]
+    fn expired_tokens_are_refused() {
+        let keys = keys();
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: Uuid::now_v7(),
+            role: Role::User,
+            iat: now - 3600,
+            exp: now - 600,
+            jti: Uuid::new_v4(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(ALGORITHM), &claims, &keys.encoding).unwrap();
+        match keys.verify(&token) {
+            Err(ApiError::Unauthorized(detail)) => assert!(detail.contains("expired")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_embedded_key_is_shared_through_the_data_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = JwtKeys::embedded(dir.path()).unwrap();
+        let second = JwtKeys::embedded(dir.path()).unwrap();
+        let (token, _) = first.issue(Uuid::now_v7(), Role::User).unwrap();
+        assert!(second.verify(&token).is_ok());
+    }
+}

@@ -1,0 +1,190 @@
+//! Cache-aside helpers over Redis (production) or an in-process cache (embedded default).
+//!
+//! Values are stored as the exact JSON bytes the API sends, so a cached answer is byte-for-byte
+//! the uncached one (and so is its ETag). Keys are `{prefix}v{VERSION}:{kind}:{id}`: bumping
+//! [`VERSION`] when a cached shape changes makes every old entry unreachable. The cache is an
+//! optimisation only: when it fails, reads go to the store and the failure is logged.
+
+mod memory;
+mod redis_backend;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+pub use memory::MemoryCache;
+pub use redis_backend::RedisCache;
+
+use crate::stores::{Backend, StoreError};
+
+/// Version of every cached shape; part of every key.
+pub const VERSION: u32 = 1;
+
+/// How long each kind of entry lives.
+pub mod ttl {
+    use std::time::Duration;
+    pub const DETAILS: Duration = Duration::from_secs(60 * 60);
+    pub const LIST: Duration = Duration::from_secs(10 * 60);
+    pub const SEARCH: Duration = Duration::from_secs(5 * 60);
+    pub const RECOMMENDATIONS: Duration = Duration::from_secs(60 * 60);
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cache error: {0}")]
+pub struct CacheError(pub String);
+
+/// What a cache backend must do. Both adapters pass the same contract tests.
+#[async_trait::async_trait]
+pub trait CacheBackend: Send + Sync {
+    async fn get(&self, key: &str) -> Result<Option<Bytes>, CacheError>;
+    async fn set(&self, key: &str, value: Bytes, ttl: Duration) -> Result<(), CacheError>;
+    async fn delete(&self, keys: &[String]) -> Result<(), CacheError>;
+    /// Adds one to a fixed-window counter that expires `window` after its first hit; returns the
+    /// new count and the time left in the window.
+    async fn incr(&self, key: &str, window: Duration) -> Result<(u64, Duration), CacheError>;
+    async fn ping(&self) -> Result<(), CacheError>;
+}
+
+/// Whether an answer came from the cache, for the `X-Cache` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheStatus {
+    Hit,
+    Miss,
+}
+
+impl CacheStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hit => "hit",
+            Self::Miss => "miss",
+        }
+    }
+}
+
+/// The cache as handlers use it: namespaced keys, JSON values, single-flight loads.
+#[derive(Clone)]
+pub struct Cache {
+    backend: Arc<dyn CacheBackend>,
+    kind: Backend,
+    prefix: Arc<str>,
+    /// Loads under way in this container, so a burst of misses for one key reads the store once.
+    inflight: moka::future::Cache<String, Bytes>,
+}
+
+impl Cache {
+    pub fn new(backend: Arc<dyn CacheBackend>, kind: Backend, prefix: &str) -> Self {
+        Self {
+            backend,
+            kind,
+            prefix: format!("{prefix}v{VERSION}:").into(),
+            inflight: moka::future::Cache::builder().max_capacity(10_000).build(),
+        }
+    }
+
+    /// An in-process cache, for the embedded default and for tests.
+    pub fn in_memory(prefix: &str) -> Self {
+        Self::new(Arc::new(MemoryCache::new()), Backend::Embedded, prefix)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.kind
+    }
+
+    /// The full key for `kind` and `id`, e.g. `mv:v1:movie:550`.
+    pub fn key(&self, kind: &str, id: impl std::fmt::Display) -> String {
+        format!("{}{kind}:{id}", self.prefix)
+    }
+
+    pub async fn ping(&self) -> Result<(), CacheError> {
+        self.backend.ping().await
+    }
+
+    /// Reads `key`; a cache failure is logged and counts as a miss.
+    pub async fn get_raw(&self, key: &str) -> Option<Bytes> {
+        match self.backend.get(key).await {
+            Ok(value) => value,
+            Err(error) => {
+                tracing::warn!(key, error = %error, "cache read failed; reading the store");
+                None
+            }
+        }
+    }
+
+    /// Writes `key`; a cache failure is logged and otherwise ignored.
+    pub async fn set_raw(&self, key: &str, value: Bytes, ttl: Duration) {
+        if let Err(error) = self.backend.set(key, value, ttl).await {
+            tracing::warn!(key, error = %error, "cache write failed");
+        }
+    }
+
+    /// Removes keys after a write. A failure is logged: entries then expire by their TTL.
+    pub async fn invalidate(&self, keys: &[String]) {
+        if keys.is_empty() {
+            return;
+        }
+        if let Err(error) = self.backend.delete(keys).await {
+            tracing::error!(?keys, error = %error, "cache invalidation failed; entries expire by TTL");
+        }
+    }
+
+    /// Cache-aside for a JSON value: returns the cached bytes, or runs `load`, stores its JSON
+    /// and returns it. Concurrent misses for one key in this container share one `load`.
+    pub async fn get_or_load_json<T, F, Fut>(
+        &self,
+        key: &str,
+        ttl: Duration,
+        load: F,
+    ) -> Result<(Bytes, CacheStatus), StoreError>
+    where
+        T: Serialize,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
+    {
+        if let Some(bytes) = self.get_raw(key).await {
+            return Ok((bytes, CacheStatus::Hit));
+        }
+        let loaded = self
+            .inflight
+            .try_get_with(key.to_string(), async {
+                let value = load().await?;
+                let bytes = Bytes::from(
+                    serde_json::to_vec(&value).map_err(|e| StoreError::Internal(e.to_string()))?,
+                );
+                self.set_raw(key, bytes.clone(), ttl).await;
+                Ok::<_, StoreError>(bytes)
+            })
+            .await;
+        // The in-flight entry is only a meeting point for concurrent loads, never a cache.
+        self.inflight.invalidate(key).await;
+        loaded
+            .map(|bytes| (bytes, CacheStatus::Miss))
+            .map_err(|error| (*error).clone())
+    }
+
+    /// Like [`Self::get_or_load_json`], but decodes the value for further use.
+    pub async fn get_or_load<T, F, Fut>(&self, key: &str, ttl: Duration, load: F) -> Result<T, StoreError>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
+    {
+        let (bytes, _) = self.get_or_load_json(key, ttl, load).await?;
+        serde_json::from_slice(&bytes).map_err(|e| StoreError::Internal(e.to_string()))
+    }
+
+    /// Counts one hit in a fixed window; `None` when the cache is down (callers then allow the
+    /// request: an outage of the cache must not lock every user out).
+    pub async fn hit(&self, key: &str, window: Duration) -> Option<(u64, Duration)> {
+        match self.backend.incr(key, window).await {
+            Ok(state) => Some(state),
+            Err(error) => {
+                tracing::warn!(key, error = %error, "rate-limit counter unavailable");
+                None
+            }
+        }
+    }
+}

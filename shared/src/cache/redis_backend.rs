@@ -1,0 +1,97 @@
+//! Redis cache backend over one lazily-connected `ConnectionManager` per container.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::AsyncCommands;
+
+use super::{CacheBackend, CacheError};
+
+/// A cache must answer fast or not at all: past these, reads fall back to the store.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(300);
+const RESPONSE_TIMEOUT: Duration = Duration::from_millis(500);
+
+pub struct RedisCache {
+    connection: ConnectionManager,
+}
+
+impl RedisCache {
+    /// Builds the manager without connecting; the first command connects.
+    pub fn new(url: &str) -> Result<Self, CacheError> {
+        let client = redis::Client::open(url).map_err(|e| CacheError(e.to_string()))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_response_timeout(Some(RESPONSE_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(200));
+        let connection = ConnectionManager::new_lazy_with_config(client, config)
+            .map_err(|e| CacheError(e.to_string()))?;
+        Ok(Self { connection })
+    }
+
+    /// The connection, for features that need Redis data types (sorted sets for trending).
+    pub fn connection(&self) -> ConnectionManager {
+        self.connection.clone()
+    }
+}
+
+fn err(error: redis::RedisError) -> CacheError {
+    CacheError(error.to_string())
+}
+
+#[async_trait::async_trait]
+impl CacheBackend for RedisCache {
+    async fn get(&self, key: &str) -> Result<Option<Bytes>, CacheError> {
+        let mut conn = self.connection.clone();
+        let value: Option<Vec<u8>> = conn.get(key).await.map_err(err)?;
+        Ok(value.map(Bytes::from))
+    }
+
+    async fn set(&self, key: &str, value: Bytes, ttl: Duration) -> Result<(), CacheError> {
+        let mut conn = self.connection.clone();
+        let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        redis::cmd("SET")
+            .arg(key)
+            .arg(value.as_ref())
+            .arg("PX")
+            .arg(millis)
+            .query_async::<()>(&mut conn)
+            .await
+            .map_err(err)
+    }
+
+    async fn delete(&self, keys: &[String]) -> Result<(), CacheError> {
+        let mut conn = self.connection.clone();
+        conn.del::<_, ()>(keys).await.map_err(err)
+    }
+
+    async fn incr(&self, key: &str, window: Duration) -> Result<(u64, Duration), CacheError> {
+        let mut conn = self.connection.clone();
+        let millis = u64::try_from(window.as_millis()).unwrap_or(u64::MAX).max(1);
+        // INCR and PEXPIRE NX in one round trip: the window starts at the first hit only.
+        let (count, ttl): (u64, i64) = redis::pipe()
+            .atomic()
+            .incr(key, 1u64)
+            .cmd("PEXPIRE")
+            .arg(key)
+            .arg(millis)
+            .arg("NX")
+            .ignore()
+            .pttl(key)
+            .query_async(&mut conn)
+            .await
+            .map_err(err)?;
+        let left = u64::try_from(ttl).unwrap_or(millis);
+        Ok((count, Duration::from_millis(left)))
+    }
+
+    async fn ping(&self) -> Result<(), CacheError> {
+        let mut conn = self.connection.clone();
+        redis::cmd("PING")
+            .query_async::<String>(&mut conn)
+            .await
+            .map(|_| ())
+            .map_err(err)
+    }
+}

@@ -1,0 +1,15 @@
+//! HTTP helpers shared by every function: JSON and query extraction, pagination, conditional
+//! GETs, and the layers every router gets (request ids, logs, problem+json for bare errors).
+
+mod conditional;
+mod extract;
+mod layers;
+mod pagination;
+
+pub use conditional::{etag_for, http_caching, private_no_store, CachedJson};
+pub use extract::{Json, Query};
+pub use layers::{finish_router, not_found};
+pub use pagination::{Page, PageParams, PageRequest, MAX_PAGE_SIZE};
+
+/// Largest request body accepted (413 beyond it).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -1,0 +1,18 @@
+//! The crate every MovieVerse function uses: configuration and secrets, pooled clients created
+//! once per container, store traits and adapters, the cache, auth, and HTTP helpers.
+
+pub mod auth;
+pub mod cache;
+pub mod config;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod logging;
+pub mod migrate;
+pub mod not_implemented;
+pub mod secrets;
+pub mod state;
+pub mod stores;
+
+pub use error::ApiError;
+pub use state::AppState;

@@ -1,0 +1,302 @@
+//! The state every handler shares: settings, stores, cache, signing keys and the HTTP client.
+//!
+//! Built once per container (in `main`, before the first invocation) and cloned cheaply into each
+//! request. Building never fails and never waits on a network: pools are lazy, so an unreachable
+//! store at start-up only makes the requests that need it answer 503.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::mysql::MySqlPoolOptions;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::SqlitePool;
+
+use crate::auth::{AuthUser, JwtKeys};
+use crate::cache::{Cache, RedisCache};
+use crate::config::{Settings, StoreSetting};
+use crate::error::ApiError;
+use crate::stores::{
+    accounts, catalog, embedded, profiles, reviews, AccountStore, Backend, CatalogStore,
+    ProfileStore, ReviewStore, StoreError, StoreSlot,
+};
+
+/// Lambda runs one request at a time per instance: two connections cover a request that
+/// overlaps two queries, and keep the database's connection count low across many instances.
+const POOL_MAX_CONNECTIONS: u32 = 2;
+/// A request waits at most this long for a connection before answering 503.
+const POOL_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+/// Connections idle past this are closed, so a frozen container holds none for long.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    settings: Settings,
+    catalog: StoreSlot<dyn CatalogStore>,
+    accounts: StoreSlot<dyn AccountStore>,
+    reviews: StoreSlot<dyn ReviewStore>,
+    profiles: StoreSlot<dyn ProfileStore>,
+    cache: Cache,
+    jwt: Result<JwtKeys, String>,
+    http: reqwest::Client,
+}
+
+impl AppState {
+    /// Reads the settings of this container and builds the state from them.
+    pub async fn init() -> Self {
+        Self::from_settings(crate::config::load().await).await
+    }
+
+    pub async fn from_settings(settings: Settings) -> Self {
+        let http = http_client();
+        let embedded = if uses_embedded(&settings) {
+            Some(embedded::open(&settings.data_dir).await.map_err(|e| e.to_string()))
+        } else {
+            None
+        };
+        if let Some(Err(reason)) = &embedded {
+            tracing::error!(reason = %reason, "the embedded database could not be opened");
+        }
+        let embedded_pool = |name: &'static str| -> Result<SqlitePool, StoreSlotError> {
+            match &embedded {
+                Some(Ok(pool)) => Ok(pool.clone()),
+                Some(Err(reason)) => Err(StoreSlotError(name, reason.clone())),
+                None => Err(StoreSlotError(name, "no embedded database".into())),
+            }
+        };
+
+        let catalog: StoreSlot<dyn CatalogStore> = match &settings.catalog {
+            StoreSetting::Embedded => slot(embedded_pool("catalog").map(|pool| {
+                let store: Arc<dyn CatalogStore> = Arc::new(catalog::EmbeddedCatalog::new(pool));
+                (store, Backend::Embedded)
+            })),
+            StoreSetting::Production(mongo) => match catalog::MongoCatalog::connect(mongo).await {
+                Ok(store) => StoreSlot::ready(Arc::new(store), Backend::Production),
+                Err(error) => unavailable("catalog", error.to_string()),
+            },
+            StoreSetting::Invalid { key, reason } => invalid("catalog", key, reason),
+        };
+
+        let accounts: StoreSlot<dyn AccountStore> = match &settings.accounts {
+            StoreSetting::Embedded => slot(embedded_pool("accounts").map(|pool| {
+                let store: Arc<dyn AccountStore> = Arc::new(accounts::EmbeddedAccounts::new(pool));
+                (store, Backend::Embedded)
+            })),
+            StoreSetting::Production(url) => match pg_pool(url.expose()) {
+                Ok(pool) => {
+                    if settings.run_migrations {
+                        run_logged("accounts", crate::migrate::postgres(&pool)).await;
+                    }
+                    StoreSlot::ready(
+                        Arc::new(accounts::PostgresAccounts::new(pool)),
+                        Backend::Production,
+                    )
+                }
+                Err(reason) => unavailable("accounts", reason),
+            },
+            StoreSetting::Invalid { key, reason } => invalid("accounts", key, reason),
+        };
+
+        let reviews: StoreSlot<dyn ReviewStore> = match &settings.reviews {
+            StoreSetting::Embedded => slot(embedded_pool("reviews").map(|pool| {
+                let store: Arc<dyn ReviewStore> = Arc::new(reviews::EmbeddedReviews::new(pool));
+                (store, Backend::Embedded)
+            })),
+            StoreSetting::Production(url) => match mysql_pool(url.expose()) {
+                Ok(pool) => {
+                    if settings.run_migrations {
+                        run_logged("reviews", crate::migrate::mysql(&pool)).await;
+                    }
+                    StoreSlot::ready(
+                        Arc::new(reviews::MySqlReviews::new(pool)),
+                        Backend::Production,
+                    )
+                }
+                Err(reason) => unavailable("reviews", reason),
+            },
+            StoreSetting::Invalid { key, reason } => invalid("reviews", key, reason),
+        };
+
+        let profiles: StoreSlot<dyn ProfileStore> = match &settings.profiles {
+            StoreSetting::Embedded => slot(embedded_pool("profiles").map(|pool| {
+                let store: Arc<dyn ProfileStore> = Arc::new(profiles::EmbeddedProfiles::new(pool));
+                (store, Backend::Embedded)
+            })),
+            StoreSetting::Production(firebase) => StoreSlot::ready(
+                Arc::new(profiles::FirebaseProfiles::new(http.clone(), firebase.clone())),
+                Backend::Production,
+            ),
+            StoreSetting::Invalid { key, reason } => invalid("profiles", key, reason),
+        };
+
+        let cache = match &settings.cache {
+            StoreSetting::Production(url) => match RedisCache::new(url.expose()) {
+                Ok(redis) => Cache::new(Arc::new(redis), Backend::Production, &settings.cache_prefix),
+                Err(error) => {
+                    tracing::error!(error = %error, "Redis client could not be built; using the in-process cache");
+                    Cache::in_memory(&settings.cache_prefix)
+                }
+            },
+            StoreSetting::Embedded => Cache::in_memory(&settings.cache_prefix),
+            StoreSetting::Invalid { key, .. } => {
+                tracing::error!(key, "malformed cache setting; using the in-process cache");
+                Cache::in_memory(&settings.cache_prefix)
+            }
+        };
+
+        let jwt = match &settings.jwt_secret {
+            Some(secret) => JwtKeys::from_secret(secret.expose().as_bytes()),
+            None if settings.in_lambda => Err("JWT_SECRET is not set".to_string()),
+            None => JwtKeys::embedded(&settings.data_dir),
+        };
+        if let Err(reason) = &jwt {
+            tracing::error!(key = "JWT_SECRET", reason = %reason, "token signing is unavailable");
+        }
+
+        Self(Arc::new(Inner {
+            settings,
+            catalog,
+            accounts,
+            reviews,
+            profiles,
+            cache,
+            jwt,
+            http,
+        }))
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+
+    pub fn catalog_slot(&self) -> &StoreSlot<dyn CatalogStore> {
+        &self.0.catalog
+    }
+
+    pub fn accounts_slot(&self) -> &StoreSlot<dyn AccountStore> {
+        &self.0.accounts
+    }
+
+    pub fn reviews_slot(&self) -> &StoreSlot<dyn ReviewStore> {
+        &self.0.reviews
+    }
+
+    pub fn profiles_slot(&self) -> &StoreSlot<dyn ProfileStore> {
+        &self.0.profiles
+    }
+
+    pub fn catalog(&self) -> Result<&dyn CatalogStore, StoreError> {
+        self.0.catalog.get()
+    }
+
+    pub fn accounts(&self) -> Result<&dyn AccountStore, StoreError> {
+        self.0.accounts.get()
+    }
+
+    pub fn reviews(&self) -> Result<&dyn ReviewStore, StoreError> {
+        self.0.reviews.get()
+    }
+
+    pub fn profiles(&self) -> Result<&dyn ProfileStore, StoreError> {
+        self.0.profiles.get()
+    }
+
+    pub fn cache(&self) -> &Cache {
+        &self.0.cache
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.0.http
+    }
+
+    /// The token keys, or 503 when this container has no signing key (Lambda without a secret).
+    pub fn jwt(&self) -> Result<&JwtKeys, ApiError> {
+        self.0
+            .jwt
+            .as_ref()
+            .map_err(|_| ApiError::Unavailable("token signing".into()))
+    }
+
+    /// Refuses tokens of accounts that no longer exist. Accounts arrive with the auth feature;
+    /// until then every verified token is accepted.
+    pub async fn check_account_active(&self, _user: &AuthUser) -> Result<(), ApiError> {
+        Ok(())
+    }
+}
+
+struct StoreSlotError(&'static str, String);
+
+fn slot<T: ?Sized>(built: Result<(Arc<T>, Backend), StoreSlotError>) -> StoreSlot<T> {
+    match built {
+        Ok((store, backend)) => StoreSlot::ready(store, backend),
+        Err(StoreSlotError(name, reason)) => StoreSlot::Unavailable { name, reason },
+    }
+}
+
+fn unavailable<T: ?Sized>(name: &'static str, reason: String) -> StoreSlot<T> {
+    tracing::error!(store = name, reason = %reason, "store unavailable");
+    StoreSlot::Unavailable { name, reason }
+}
+
+fn invalid<T: ?Sized>(name: &'static str, key: &str, reason: &str) -> StoreSlot<T> {
+    StoreSlot::Unavailable {
+        name,
+        reason: format!("{key} is malformed: {reason}"),
+    }
+}
+
+fn uses_embedded(settings: &Settings) -> bool {
+    settings.catalog.is_embedded()
+        || settings.accounts.is_embedded()
+        || settings.reviews.is_embedded()
+        || settings.profiles.is_embedded()
+}
+
+async fn run_logged(store: &'static str, migration: impl std::future::Future<Output = Result<(), StoreError>>) {
+    match migration.await {
+        Ok(()) => tracing::info!(store, "migrations applied"),
+        Err(error) => tracing::error!(store, error = %error, "migrations failed"),
+    }
+}
+
+/// A lazy PostgreSQL pool: no connection is made until a request needs one.
+pub fn pg_pool(url: &str) -> Result<sqlx::PgPool, String> {
+    PgPoolOptions::new()
+        .max_connections(POOL_MAX_CONNECTIONS)
+        .min_connections(0)
+        .acquire_timeout(POOL_ACQUIRE_TIMEOUT)
+        .idle_timeout(POOL_IDLE_TIMEOUT)
+        .connect_lazy(url)
+        .map_err(|e| format!("bad POSTGRES_URL: {}", redact(&e)))
+}
+
+/// A lazy MySQL pool: no connection is made until a request needs one.
+pub fn mysql_pool(url: &str) -> Result<sqlx::MySqlPool, String> {
+    MySqlPoolOptions::new()
+        .max_connections(POOL_MAX_CONNECTIONS)
+        .min_connections(0)
+        .acquire_timeout(POOL_ACQUIRE_TIMEOUT)
+        .idle_timeout(POOL_IDLE_TIMEOUT)
+        .connect_lazy(url)
+        .map_err(|e| format!("bad MYSQL_URL: {}", redact(&e)))
+}
+
+/// sqlx configuration errors can quote the URL; keep only the kind of error.
+fn redact(error: &sqlx::Error) -> &'static str {
+    match error {
+        sqlx::Error::Configuration(_) => "configuration error",
+        _ => "connection error",
+    }
+}
+
+/// One HTTP client per container (TMDB, Firebase, OAuth): connection reuse across invocations.
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(50))
+        .user_agent(concat!("movieverse/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .unwrap_or_default()
+}

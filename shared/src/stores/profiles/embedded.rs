@@ -1,0 +1,25 @@
+//! Embedded (SQLite) adapter of [`ProfileStore`].
+
+use sqlx::SqlitePool;
+
+use super::ProfileStore;
+use crate::stores::StoreError;
+
+const STORE: &str = "profiles";
+
+pub struct EmbeddedProfiles {
+    pool: SqlitePool,
+}
+
+impl EmbeddedProfiles {
+    pub fn new(pool: SqlitePool) -> Self {
+        Self { pool }
+    }
+}
+
+#[async_trait::async_trait]
+impl ProfileStore for EmbeddedProfiles {
+    async fn ping(&self) -> Result<(), StoreError> {
+        crate::stores::embedded::ping(&self.pool, STORE).await
+    }
+}

@@ -1,0 +1,25 @@
+//! Embedded (SQLite) adapter of [`ReviewStore`].
+
+use sqlx::SqlitePool;
+
+use super::ReviewStore;
+use crate::stores::StoreError;
+
+const STORE: &str = "reviews";
+
+pub struct EmbeddedReviews {
+    pool: SqlitePool,
+}
+
+impl EmbeddedReviews {
+    pub fn new(pool: SqlitePool) -> Self {
+        Self { pool }
+    }
+}
+
+#[async_trait::async_trait]
+impl ReviewStore for EmbeddedReviews {
+    async fn ping(&self) -> Result<(), StoreError> {
+        crate::stores::embedded::ping(&self.pool, STORE).await
+    }
+}

@@ -1,0 +1,33 @@
+//! MySQL / MariaDB adapter of [`ReviewStore`].
+
+use sqlx::MySqlPool;
+
+use super::ReviewStore;
+use crate::stores::StoreError;
+
+const STORE: &str = "reviews";
+
+pub struct MySqlReviews {
+    pool: MySqlPool,
+}
+
+impl MySqlReviews {
+    pub fn new(pool: MySqlPool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &MySqlPool {
+        &self.pool
+    }
+}
+
+#[async_trait::async_trait]
+impl ReviewStore for MySqlReviews {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(|e| StoreError::from_sqlx(STORE, e))
+    }
+}
