@@ -1,1 +1,10 @@
+//! Test support for MovieVerse: real services with a fresh database per test, and the whole API
+//! in process, routed exactly as API Gateway and `cargo lambda watch` route it.
+//!
+//! Services come from the environment that `scripts/test.sh` prepares (`MV_TEST_*`). A missing
+//! service skips the test loudly, except under `CI=true`, where it fails.
 
+pub mod app;
+pub mod services;
+
+pub use app::{TestApp, TestResponse};

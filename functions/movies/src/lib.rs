@@ -35,7 +35,7 @@ pub fn router(state: AppState) -> Router {
 
 /// The OpenAPI description of this function's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(pending::discover, pending::create_movie, pending::popular, pending::top_rated, pending::trending, pending::search, pending::get_movie, pending::update_movie, pending::delete_movie, pending::movie_credits, pending::similar_movies, pending::genres, pending::get_config, pending::put_config, pending::recommendations, shared::health::health))]
+#[openapi(paths(pending::discover, pending::create_movie, pending::popular, pending::top_rated, pending::trending, pending::search, pending::get_movie, pending::update_movie, pending::delete_movie, pending::movie_credits, pending::similar_movies, pending::genres, pending::get_config, pending::put_config, pending::recommendations, shared::health::health, openapi_json))]
 pub struct ApiDoc;
 
 /// The OpenAPI 3.1 document of the whole API: every function's routes.
@@ -52,7 +52,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// The OpenAPI document, serialized once per container.
+/// The OpenAPI 3.1 document of the whole API, serialized once per container.
+#[utoipa::path(get, path = "/openapi.json", tag = "movies",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
 async fn openapi_json() -> axum::response::Response {
     use axum::response::IntoResponse;
     static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();

@@ -133,7 +133,7 @@ mod tests {
     fn wrong_types_and_unknown_fields_are_422_naming_the_field() {
         for (body, field) in [
             (r#"{"rating":"ten"}"#, "rating"),
-            (r#"{"rating":5,"$where":"1"}"#, ""),
+            (r#"{"rating":5,"$where":"1"}"#, "$where"),
             (r#"{"rating":{"$gt":""}}"#, "rating"),
         ] {
             match parse_json::<Body>(&Bytes::from(body)) {

@@ -1,0 +1,235 @@
+//! The whole API in process: every function's router, dispatched by the same route table that
+//! `cargo lambda watch` uses, over a state built from per-test settings.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use bytes::Bytes;
+use serde_json::Value;
+use shared::config::{keys, RawSettings, Settings};
+use shared::secrets::SecretSource;
+use shared::AppState;
+use tower::ServiceExt;
+
+use crate::services::{TestMongo, TestMySql, TestPostgres, TestRedis};
+
+/// The `[workspace.metadata.lambda.watch.router]` table: path → function.
+pub fn route_table() -> BTreeMap<String, String> {
+    let manifest: toml::Table =
+        toml::from_str(include_str!("../../Cargo.toml")).expect("Cargo.toml parses");
+    let router = &manifest["workspace"]["metadata"]["lambda"]["watch"]["router"];
+    router
+        .as_table()
+        .expect("router table")
+        .iter()
+        .map(|(path, function)| {
+            (
+                path.clone(),
+                function.as_str().expect("function name").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Every function's router behind one router that dispatches by path like API Gateway.
+pub fn api_router(state: &AppState) -> Router {
+    let functions: HashMap<&str, Router> = HashMap::from([
+        ("movies", movies::router(state.clone())),
+        ("people", people::router(state.clone())),
+        ("auth", auth::router(state.clone())),
+        ("reviews", reviews::router(state.clone())),
+        ("profiles", profiles::router(state.clone())),
+    ]);
+    let mut router = Router::new();
+    for (path, function) in route_table() {
+        let target = functions
+            .get(function.as_str())
+            .unwrap_or_else(|| panic!("unknown function {function} for {path}"))
+            .clone();
+        // A Router can't be a route's service directly; a closure forwarding to it can.
+        let forward = tower::service_fn(move |request: Request<Body>| target.clone().oneshot(request));
+        router = router.route_service(&path, forward);
+    }
+    // Paths no function owns: API Gateway answers 404; any function's fallback says the same.
+    let movies = functions["movies"].clone();
+    router.fallback_service(tower::service_fn(move |request: Request<Body>| {
+        movies.clone().oneshot(request)
+    }))
+}
+
+/// Settings as the functions would read them from this environment.
+pub fn settings_from(pairs: &[(&str, &str)]) -> Settings {
+    let env: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    RawSettings::merge(&env, SecretSource::None).into_settings()
+}
+
+/// The API over one test's stores.
+pub struct TestApp {
+    pub state: AppState,
+    router: Router,
+    pub data_dir: tempfile::TempDir,
+    pub postgres: Option<TestPostgres>,
+    pub mysql: Option<TestMySql>,
+    pub mongo: Option<TestMongo>,
+    pub redis: Option<TestRedis>,
+}
+
+impl TestApp {
+    /// Every store embedded in a fresh data directory: what `cargo lambda watch` runs.
+    pub async fn embedded() -> Self {
+        Self::build(&[], None, None, None, None).await
+    }
+
+    /// Every production adapter that has a test service (Firebase has none: profiles stay
+    /// embedded). `None` when a service is missing (outside CI).
+    pub async fn production() -> Option<Self> {
+        let postgres = TestPostgres::create().await?;
+        let mysql = TestMySql::create().await?;
+        let mongo = TestMongo::create()?;
+        let redis = TestRedis::create()?;
+        Some(Self::build(&[], Some(postgres), Some(mysql), Some(mongo), Some(redis)).await)
+    }
+
+    /// A custom mix: pass the services to use and extra settings.
+    pub async fn build(
+        extra: &[(&str, &str)],
+        postgres: Option<TestPostgres>,
+        mysql: Option<TestMySql>,
+        mongo: Option<TestMongo>,
+        redis: Option<TestRedis>,
+    ) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let data_path = data_dir.path().to_string_lossy().to_string();
+        let mut pairs: Vec<(&str, &str)> = vec![
+            (keys::MOVIEVERSE_DATA_DIR, &data_path),
+            (keys::MOVIEVERSE_RUN_MIGRATIONS, "true"),
+        ];
+        if let Some(pg) = &postgres {
+            pairs.push((keys::POSTGRES_URL, &pg.url));
+        }
+        if let Some(my) = &mysql {
+            pairs.push((keys::MYSQL_URL, &my.url));
+        }
+        if let Some(mongo) = &mongo {
+            pairs.push((keys::MONGODB_URI, &mongo.uri));
+            pairs.push((keys::MONGODB_DATABASE, &mongo.database));
+        }
+        if let Some(redis) = &redis {
+            pairs.push((keys::REDIS_URL, &redis.url));
+            pairs.push((keys::REDIS_KEY_PREFIX, &redis.prefix));
+        }
+        pairs.extend_from_slice(extra);
+        let state = AppState::from_settings(settings_from(&pairs)).await;
+        Self {
+            router: api_router(&state),
+            state,
+            data_dir,
+            postgres,
+            mysql,
+            mongo,
+            redis,
+        }
+    }
+
+    /// Sends a request through the API.
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("routers are infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.call(Method::GET, path, None, None).await
+    }
+
+    /// A request with an optional JSON body and bearer token.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).expect("request")).await
+    }
+
+    /// An access token for a user id and role, signed with this app's key.
+    pub fn token(&self, user: uuid::Uuid, role: shared::auth::Role) -> String {
+        self.state
+            .jwt()
+            .expect("signing key")
+            .issue(user, role)
+            .expect("token")
+            .0
+    }
+}
+
+/// A buffered response.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a problem+json answer with `status`, and returns the problem.
+    pub fn problem(&self, status: StatusCode) -> Value {
+        assert_eq!(
+            self.status,
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json")
+        );
+        let problem = self.json();
+        assert_eq!(problem["status"], status.as_u16());
+        assert!(problem["type"].is_string() && problem["title"].is_string());
+        problem
+    }
+}

@@ -1,0 +1,227 @@
+//! The deployment description: the SAM template, the local route table, the OpenAPI document and
+//! the sample events agree with each other and with the code.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use axum::http::StatusCode;
+use movieverse_tests::app::route_table;
+use movieverse_tests::TestApp;
+use serde_yaml::Value;
+use tower::ServiceExt;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn template() -> Value {
+    let text = std::fs::read_to_string(root().join("template.yaml")).expect("template.yaml");
+    serde_yaml::from_str(&text).expect("template.yaml is YAML")
+}
+
+/// (function binary, METHOD, path) for every HttpApi event of the template.
+fn template_routes() -> BTreeSet<(String, String, String)> {
+    let template = template();
+    let mut routes = BTreeSet::new();
+    for (_, resource) in template["Resources"].as_mapping().expect("Resources") {
+        if resource["Type"] != "AWS::Serverless::Function" {
+            continue;
+        }
+        let binary = resource["Metadata"]["BuildProperties"]["Binary"]
+            .as_str()
+            .expect("Binary")
+            .to_string();
+        let Some(events) = resource["Properties"]["Events"].as_mapping() else {
+            continue;
+        };
+        for (_, event) in events {
+            if event["Type"] == "HttpApi" {
+                let props = &event["Properties"];
+                routes.insert((
+                    binary.clone(),
+                    props["Method"].as_str().expect("Method").to_string(),
+                    props["Path"].as_str().expect("Path").to_string(),
+                ));
+            }
+        }
+    }
+    routes
+}
+
+#[test]
+fn the_template_passes_cfn_lint() {
+    let cfn_lint = std::env::var("MV_CFN_LINT").unwrap_or_else(|_| "cfn-lint".into());
+    let output = match std::process::Command::new(&cfn_lint)
+        .arg(root().join("template.yaml"))
+        .output()
+    {
+        Ok(output) => output,
+        Err(_) if movieverse_tests::services::service("MV_CFN_LINT", "cfn-lint").is_none() => {
+            return
+        }
+        Err(error) => panic!("could not run {cfn_lint}: {error}"),
+    };
+    assert!(
+        output.status.success(),
+        "cfn-lint found problems:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn the_template_has_one_arm64_function_per_route_group_and_a_daily_seed() {
+    let template = template();
+    let mut binaries = BTreeSet::new();
+    for (_, resource) in template["Resources"].as_mapping().unwrap() {
+        if resource["Type"] == "AWS::Serverless::Function" {
+            assert_eq!(resource["Metadata"]["BuildMethod"], "rust-cargolambda");
+            binaries.insert(resource["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap().to_string());
+        }
+    }
+    let expected: BTreeSet<String> = ["auth", "movies", "people", "profiles", "reviews", "seed"]
+        .map(String::from)
+        .into();
+    assert_eq!(binaries, expected);
+    let globals = &template["Globals"]["Function"];
+    assert_eq!(globals["Runtime"], "provided.al2023");
+    assert_eq!(globals["Architectures"][0], "arm64");
+    let seed_event = &template["Resources"]["SeedFunction"]["Properties"]["Events"]["DailySeed"];
+    assert_eq!(seed_event["Type"], "Schedule");
+}
+
+#[test]
+fn the_schedule_input_is_the_seed_schedule_event() {
+    let template = template();
+    let input = template["Resources"]["SeedFunction"]["Properties"]["Events"]["DailySeed"]
+        ["Properties"]["Input"]
+        .as_str()
+        .expect("Input");
+    let from_template: serde_json::Value = serde_json::from_str(input).unwrap();
+    let event: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("events/seed-schedule.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(from_template, event);
+    // And the function accepts it.
+    serde_json::from_value::<seed::SeedRequest>(event).expect("a valid seed request");
+}
+
+#[test]
+fn template_routes_and_the_watch_router_table_agree() {
+    let from_template: BTreeSet<(String, String)> = template_routes()
+        .into_iter()
+        .map(|(function, _, path)| (path, function))
+        .collect();
+    let from_watch: BTreeSet<(String, String)> = route_table().into_iter().collect();
+    assert_eq!(from_template, from_watch);
+}
+
+#[test]
+fn every_template_route_is_documented_in_openapi() {
+    let doc = serde_json::to_value(movies::openapi()).unwrap();
+    let mut missing = Vec::new();
+    for (_, method, path) in template_routes() {
+        if doc["paths"][&path][method.to_lowercase()].is_null() {
+            missing.push(format!("{method} {path}"));
+        }
+    }
+    assert!(missing.is_empty(), "not in openapi.json: {missing:?}");
+}
+
+#[test]
+fn every_template_route_is_served_by_its_function() {
+    // A route the template sends to a function must not be a 404/405 inside that function.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let app = TestApp::embedded().await;
+        for (function, method, path) in template_routes() {
+            let concrete = path
+                .replace("{id}", "550")
+                .replace("{movie_id}", "550")
+                .replace("{user_id}", "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d");
+            let router = match function.as_str() {
+                "movies" => movies::router(app.state.clone()),
+                "people" => people::router(app.state.clone()),
+                "auth" => auth::router(app.state.clone()),
+                "reviews" => reviews::router(app.state.clone()),
+                "profiles" => profiles::router(app.state.clone()),
+                other => panic!("unexpected function {other}"),
+            };
+            let request = axum::http::Request::builder()
+                .method(method.as_str())
+                .uri(&concrete)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status();
+            let route_missing = status == StatusCode::METHOD_NOT_ALLOWED
+                || (status == StatusCode::NOT_FOUND
+                    && response
+                        .into_body()
+                        .collect_string()
+                        .await
+                        .contains("this path"));
+            assert!(!route_missing, "{method} {path} is not routed in {function} ({status})");
+        }
+    });
+}
+
+trait CollectString {
+    async fn collect_string(self) -> String;
+}
+
+impl CollectString for axum::body::Body {
+    async fn collect_string(self) -> String {
+        let bytes = axum::body::to_bytes(self, usize::MAX).await.unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+#[tokio::test]
+async fn every_http_event_goes_through_its_function() {
+    let app = TestApp::embedded().await;
+    let mut seen = BTreeSet::new();
+    for entry in std::fs::read_dir(root().join("events")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let function = name.split('-').next().unwrap().to_string();
+        if function == "seed" {
+            let text = std::fs::read_to_string(&path).unwrap();
+            serde_json::from_str::<seed::SeedRequest>(&text)
+                .unwrap_or_else(|e| panic!("{name}: not a seed request: {e}"));
+            seen.insert(function);
+            continue;
+        }
+        let request = lambda_http::request::from_str(&std::fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{name}: not an API Gateway event: {e}"));
+        let (parts, body) = request.into_parts();
+        let request = axum::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
+        let router = match function.as_str() {
+            "movies" => movies::router(app.state.clone()),
+            "people" => people::router(app.state.clone()),
+            "auth" => auth::router(app.state.clone()),
+            "reviews" => reviews::router(app.state.clone()),
+            "profiles" => profiles::router(app.state.clone()),
+            other => panic!("{name}: unknown function {other}"),
+        };
+        let response = router.oneshot(request).await.unwrap();
+        let status = response.status();
+        assert!(!status.is_server_error() || status == StatusCode::NOT_IMPLEMENTED, "{name}: {status}");
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(content_type.contains("json"), "{name}: {content_type}");
+        let body = response.into_body().collect_string().await;
+        serde_json::from_str::<serde_json::Value>(&body)
+            .unwrap_or_else(|e| panic!("{name}: body is not JSON ({e}): {body}"));
+        seen.insert(function);
+    }
+    let expected: BTreeSet<String> = ["auth", "movies", "people", "profiles", "reviews", "seed"]
+        .map(String::from)
+        .into();
+    assert_eq!(seen, expected, "one event per function");
+}

@@ -1,0 +1,5 @@
+//! One integration-test binary (one link) with a module per area of the API.
+
+mod deployment;
+mod foundation;
+mod smoke;
