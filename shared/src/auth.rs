@@ -59,7 +59,9 @@ pub struct JwtKeys {
 impl JwtKeys {
     pub fn from_secret(secret: &[u8]) -> Result<Self, String> {
         if secret.len() < MIN_SECRET_BYTES {
-            return Err(format!("JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes"));
+            return Err(format!(
+                "JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes"
+            ));
         }
         let mut validation = Validation::new(ALGORITHM);
         validation.leeway = 5;
@@ -150,17 +152,21 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| ApiError::Unauthorized("send an access token as Authorization: Bearer".into()))?;
+        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+            ApiError::Unauthorized("send an access token as Authorization: Bearer".into())
+        })?;
         let token = header
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::Unauthorized("the Authorization header is not a Bearer token".into()))?;
+            .ok_or_else(|| {
+                ApiError::Unauthorized("the Authorization header is not a Bearer token".into())
+            })?;
         let claims = state.jwt()?.verify(token)?;
         let user = AuthUser {
             id: claims.sub,
@@ -183,7 +189,9 @@ impl FromRequestParts<AppState> for AdminUser {
         if user.is_admin() {
             Ok(AdminUser(user))
         } else {
-            Err(ApiError::Forbidden("this action needs the admin role".into()))
+            Err(ApiError::Forbidden(
+                "this action needs the admin role".into(),
+            ))
         }
     }
 }
@@ -198,7 +206,9 @@ impl FromRequestParts<AppState> for MaybeUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         if parts.headers.contains_key(AUTHORIZATION) {
-            AuthUser::from_request_parts(parts, state).await.map(|u| MaybeUser(Some(u)))
+            AuthUser::from_request_parts(parts, state)
+                .await
+                .map(|u| MaybeUser(Some(u)))
         } else {
             Ok(MaybeUser(None))
         }

@@ -296,15 +296,11 @@ impl RawSettings {
             self.get(keys::FIREBASE_AUTH_TOKEN),
         ) {
             (Some(account), _) => {
-                let parsed: serde_json::Value = serde_json::from_str(account).map_err(|_| {
-                    format!("{} is not valid JSON", keys::FIREBASE_SERVICE_ACCOUNT)
-                })?;
+                let parsed: serde_json::Value = serde_json::from_str(account)
+                    .map_err(|_| format!("{} is not valid JSON", keys::FIREBASE_SERVICE_ACCOUNT))?;
                 for field in ["client_email", "private_key"] {
                     if parsed.get(field).and_then(|v| v.as_str()).is_none() {
-                        return Err(format!(
-                            "{} has no {field}",
-                            keys::FIREBASE_SERVICE_ACCOUNT
-                        ));
+                        return Err(format!("{} has no {field}", keys::FIREBASE_SERVICE_ACCOUNT));
                     }
                 }
                 FirebaseAuth::ServiceAccount(Secret::new(account))
@@ -413,10 +409,7 @@ mod tests {
             ],
             SecretSource::None,
         );
-        for setting in [
-            format!("{:?}", s.accounts),
-            format!("{:?}", s.catalog),
-        ] {
+        for setting in [format!("{:?}", s.accounts), format!("{:?}", s.catalog)] {
             assert!(setting.contains("Invalid"), "{setting}");
             assert!(!setting.contains("hunter2"), "{setting}");
         }
@@ -425,8 +418,14 @@ mod tests {
     #[test]
     fn environment_wins_over_the_secret() {
         let secret = SecretSource::Loaded(HashMap::from([
-            (keys::REDIS_URL.to_string(), "redis://secret-host/".to_string()),
-            (keys::MYSQL_URL.to_string(), "mysql://root@secret-host/r".to_string()),
+            (
+                keys::REDIS_URL.to_string(),
+                "redis://secret-host/".to_string(),
+            ),
+            (
+                keys::MYSQL_URL.to_string(),
+                "mysql://root@secret-host/r".to_string(),
+            ),
         ]));
         let s = settings(&[(keys::REDIS_URL, "redis://env-host/")], secret);
         assert_eq!(

@@ -215,7 +215,10 @@ impl IntoResponse for ApiError {
 
 /// Adds the IETF `RateLimit-*` headers describing `state`.
 pub fn insert_rate_limit_headers(headers: &mut HeaderMap, state: &RateLimitState) {
-    headers.insert(HeaderName::from_static("ratelimit-limit"), state.limit.into());
+    headers.insert(
+        HeaderName::from_static("ratelimit-limit"),
+        state.limit.into(),
+    );
     headers.insert(
         HeaderName::from_static("ratelimit-remaining"),
         state.remaining.into(),

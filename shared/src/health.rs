@@ -61,17 +61,33 @@ async fn check(
         tracing::warn!(error = %error, "health: store down");
     }
     StoreHealth {
-        status: if result.is_ok() { Status::Up } else { Status::Down },
+        status: if result.is_ok() {
+            Status::Up
+        } else {
+            Status::Down
+        },
         backend,
     }
 }
 
 pub async fn report(state: &AppState) -> Health {
     let (catalog, accounts, reviews, profiles, cache) = tokio::join!(
-        check(state.catalog_slot().backend(), state.catalog().map(|s| s.ping())),
-        check(state.accounts_slot().backend(), state.accounts().map(|s| s.ping())),
-        check(state.reviews_slot().backend(), state.reviews().map(|s| s.ping())),
-        check(state.profiles_slot().backend(), state.profiles().map(|s| s.ping())),
+        check(
+            state.catalog_slot().backend(),
+            state.catalog().map(|s| s.ping())
+        ),
+        check(
+            state.accounts_slot().backend(),
+            state.accounts().map(|s| s.ping())
+        ),
+        check(
+            state.reviews_slot().backend(),
+            state.reviews().map(|s| s.ping())
+        ),
+        check(
+            state.profiles_slot().backend(),
+            state.profiles().map(|s| s.ping())
+        ),
         async {
             let up = matches!(
                 tokio::time::timeout(PING_TIMEOUT, state.cache().ping()).await,
@@ -113,9 +129,5 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
     } else {
         StatusCode::OK
     };
-    (
-        status,
-        crate::http::private_no_store(),
-        axum::Json(report),
-    )
+    (status, crate::http::private_no_store(), axum::Json(report))
 }

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cache;
 pub mod config;
+pub mod domain;
 pub mod error;
 pub mod health;
 pub mod http;

@@ -51,7 +51,11 @@ impl AppState {
     pub async fn from_settings(settings: Settings) -> Self {
         let http = http_client();
         let embedded = if uses_embedded(&settings) {
-            Some(embedded::open(&settings.data_dir).await.map_err(|e| e.to_string()))
+            Some(
+                embedded::open(&settings.data_dir)
+                    .await
+                    .map_err(|e| e.to_string()),
+            )
         } else {
             None
         };
@@ -124,7 +128,10 @@ impl AppState {
                 (store, Backend::Embedded)
             })),
             StoreSetting::Production(firebase) => StoreSlot::ready(
-                Arc::new(profiles::FirebaseProfiles::new(http.clone(), firebase.clone())),
+                Arc::new(profiles::FirebaseProfiles::new(
+                    http.clone(),
+                    firebase.clone(),
+                )),
                 Backend::Production,
             ),
             StoreSetting::Invalid { key, reason } => invalid("profiles", key, reason),
@@ -132,7 +139,9 @@ impl AppState {
 
         let cache = match &settings.cache {
             StoreSetting::Production(url) => match RedisCache::new(url.expose()) {
-                Ok(redis) => Cache::new(Arc::new(redis), Backend::Production, &settings.cache_prefix),
+                Ok(redis) => {
+                    Cache::new(Arc::new(redis), Backend::Production, &settings.cache_prefix)
+                }
                 Err(error) => {
                     tracing::error!(error = %error, "Redis client could not be built; using the in-process cache");
                     Cache::in_memory(&settings.cache_prefix)
@@ -253,7 +262,10 @@ fn uses_embedded(settings: &Settings) -> bool {
         || settings.profiles.is_embedded()
 }
 
-async fn run_logged(store: &'static str, migration: impl std::future::Future<Output = Result<(), StoreError>>) {
+async fn run_logged(
+    store: &'static str,
+    migration: impl std::future::Future<Output = Result<(), StoreError>>,
+) {
     match migration.await {
         Ok(()) => tracing::info!(store, "migrations applied"),
         Err(error) => tracing::error!(store, error = %error, "migrations failed"),

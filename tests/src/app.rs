@@ -49,7 +49,8 @@ pub fn api_router(state: &AppState) -> Router {
             .unwrap_or_else(|| panic!("unknown function {function} for {path}"))
             .clone();
         // A Router can't be a route's service directly; a closure forwarding to it can.
-        let forward = tower::service_fn(move |request: Request<Body>| target.clone().oneshot(request));
+        let forward =
+            tower::service_fn(move |request: Request<Body>| target.clone().oneshot(request));
         router = router.route_service(&path, forward);
     }
     // Paths no function owns: API Gateway answers 404; any function's fallback says the same.

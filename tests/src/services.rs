@@ -38,7 +38,10 @@ where
     Fut: Future<Output = ()>,
 {
     let handle = std::thread::spawn(move || {
-        if let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
             runtime.block_on(work());
         }
     });
@@ -62,14 +65,20 @@ impl TestPostgres {
     pub async fn create() -> Option<Self> {
         let admin_url = service(POSTGRES_ENV, "PostgreSQL")?;
         let name = unique_name();
-        let admin = sqlx::PgPool::connect(&admin_url).await.expect("connect to PostgreSQL");
+        let admin = sqlx::PgPool::connect(&admin_url)
+            .await
+            .expect("connect to PostgreSQL");
         sqlx::query(&format!("CREATE DATABASE {name}"))
             .execute(&admin)
             .await
             .expect("create test database");
         admin.close().await;
         let url = with_database(&admin_url, &name);
-        Some(Self { admin_url, name, url })
+        Some(Self {
+            admin_url,
+            name,
+            url,
+        })
     }
 }
 
@@ -97,7 +106,9 @@ impl TestMySql {
     pub async fn create() -> Option<Self> {
         let admin_url = service(MYSQL_ENV, "MariaDB")?;
         let name = unique_name();
-        let admin = sqlx::MySqlPool::connect(&admin_url).await.expect("connect to MariaDB");
+        let admin = sqlx::MySqlPool::connect(&admin_url)
+            .await
+            .expect("connect to MariaDB");
         sqlx::query(&format!(
             "CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
         ))
@@ -106,7 +117,11 @@ impl TestMySql {
         .expect("create test database");
         admin.close().await;
         let url = with_database(&admin_url, &name);
-        Some(Self { admin_url, name, url })
+        Some(Self {
+            admin_url,
+            name,
+            url,
+        })
     }
 }
 
@@ -215,7 +230,11 @@ pub async fn secrets_client() -> Option<aws_sdk_secretsmanager::Client> {
         .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
         .endpoint_url(endpoint)
         .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new(
-            "test", "test", None, None, "movieverse-tests",
+            "test",
+            "test",
+            None,
+            None,
+            "movieverse-tests",
         ))
         .build();
     Some(aws_sdk_secretsmanager::Client::from_conf(config))

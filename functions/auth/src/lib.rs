@@ -27,5 +27,13 @@ pub fn router(state: AppState) -> Router {
 
 /// The OpenAPI description of this function's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(pending::register, pending::login, pending::refresh, pending::logout, pending::me, pending::delete_account, pending::change_password))]
+#[openapi(paths(
+    pending::register,
+    pending::login,
+    pending::refresh,
+    pending::logout,
+    pending::me,
+    pending::delete_account,
+    pending::change_password
+))]
 pub struct ApiDoc;

@@ -13,12 +13,20 @@ const PUBLIC_MAX_AGE_SECS: u32 = 60;
 /// The function's router, built once per container from the shared state.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
-        .route("/movies", get(pending::discover).post(pending::create_movie))
+        .route(
+            "/movies",
+            get(pending::discover).post(pending::create_movie),
+        )
         .route("/movies/popular", get(pending::popular))
         .route("/movies/top-rated", get(pending::top_rated))
         .route("/movies/trending", get(pending::trending))
         .route("/movies/search", get(pending::search))
-        .route("/movies/{id}", get(pending::get_movie).patch(pending::update_movie).delete(pending::delete_movie))
+        .route(
+            "/movies/{id}",
+            get(pending::get_movie)
+                .patch(pending::update_movie)
+                .delete(pending::delete_movie),
+        )
         .route("/movies/{id}/credits", get(pending::movie_credits))
         .route("/movies/{id}/similar", get(pending::similar_movies))
         .route("/genres", get(pending::genres))
@@ -35,7 +43,25 @@ pub fn router(state: AppState) -> Router {
 
 /// The OpenAPI description of this function's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(pending::discover, pending::create_movie, pending::popular, pending::top_rated, pending::trending, pending::search, pending::get_movie, pending::update_movie, pending::delete_movie, pending::movie_credits, pending::similar_movies, pending::genres, pending::get_config, pending::put_config, pending::recommendations, shared::health::health, openapi_json))]
+#[openapi(paths(
+    pending::discover,
+    pending::create_movie,
+    pending::popular,
+    pending::top_rated,
+    pending::trending,
+    pending::search,
+    pending::get_movie,
+    pending::update_movie,
+    pending::delete_movie,
+    pending::movie_credits,
+    pending::similar_movies,
+    pending::genres,
+    pending::get_config,
+    pending::put_config,
+    pending::recommendations,
+    shared::health::health,
+    openapi_json
+))]
 pub struct ApiDoc;
 
 /// The OpenAPI 3.1 document of the whole API: every function's routes.
@@ -48,7 +74,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(profiles::ApiDoc::openapi());
     doc.info.title = "MovieVerse API".into();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
-    doc.info.description = Some("A movie database backend: catalog, accounts, reviews, profiles.".into());
+    doc.info.description =
+        Some("A movie database backend: catalog, accounts, reviews, profiles.".into());
     doc
 }
 
@@ -59,5 +86,9 @@ async fn openapi_json() -> axum::response::Response {
     use axum::response::IntoResponse;
     static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let body = DOCUMENT.get_or_init(|| openapi().to_json().unwrap_or_else(|_| "{}".into()));
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], body.clone()).into_response()
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body.clone(),
+    )
+        .into_response()
 }

@@ -25,5 +25,10 @@ pub fn router(state: AppState) -> Router {
 
 /// The OpenAPI description of this function's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(pending::popular_people, pending::search_people, pending::get_person, pending::person_credits))]
+#[openapi(paths(
+    pending::popular_people,
+    pending::search_people,
+    pending::get_person,
+    pending::person_credits
+))]
 pub struct ApiDoc;

@@ -14,11 +14,17 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .route("/profiles/me", patch(pending::update_my_profile))
         .route("/profiles/{user_id}", get(pending::get_profile))
-        .route("/profiles/{user_id}/follow", put(pending::follow).delete(pending::unfollow))
+        .route(
+            "/profiles/{user_id}/follow",
+            put(pending::follow).delete(pending::unfollow),
+        )
         .route("/profiles/{user_id}/followers", get(pending::followers))
         .route("/profiles/{user_id}/following", get(pending::following))
         .route("/me/watchlist", get(pending::watchlist))
-        .route("/me/watchlist/{movie_id}", put(pending::add_to_watchlist).delete(pending::remove_from_watchlist))
+        .route(
+            "/me/watchlist/{movie_id}",
+            put(pending::add_to_watchlist).delete(pending::remove_from_watchlist),
+        )
         .layer(axum::middleware::from_fn(|request, next| {
             shared::http::http_caching(PUBLIC_MAX_AGE_SECS, request, next)
         }))
@@ -28,5 +34,15 @@ pub fn router(state: AppState) -> Router {
 
 /// The OpenAPI description of this function's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(pending::update_my_profile, pending::get_profile, pending::follow, pending::unfollow, pending::followers, pending::following, pending::watchlist, pending::add_to_watchlist, pending::remove_from_watchlist))]
+#[openapi(paths(
+    pending::update_my_profile,
+    pending::get_profile,
+    pending::follow,
+    pending::unfollow,
+    pending::followers,
+    pending::following,
+    pending::watchlist,
+    pending::add_to_watchlist,
+    pending::remove_from_watchlist
+))]
 pub struct ApiDoc;

@@ -28,7 +28,10 @@ pub enum SeedError {
 }
 
 /// Runs one seed invocation.
-pub async fn handle(_state: &AppState, request: SeedRequest) -> Result<serde_json::Value, SeedError> {
+pub async fn handle(
+    _state: &AppState,
+    request: SeedRequest,
+) -> Result<serde_json::Value, SeedError> {
     tracing::info!(source = ?request.source, "seed requested");
     Err(SeedError::NotImplemented)
 }

@@ -8,7 +8,11 @@ async fn main() -> Result<(), Error> {
     let state = shared::AppState::init().await;
     lambda_runtime::run(service_fn(|event: LambdaEvent<seed::SeedRequest>| {
         let state = state.clone();
-        async move { seed::handle(&state, event.payload).await.map_err(Error::from) }
+        async move {
+            seed::handle(&state, event.payload)
+                .await
+                .map_err(Error::from)
+        }
     }))
     .await
 }

@@ -166,7 +166,12 @@ impl Cache {
     }
 
     /// Like [`Self::get_or_load_json`], but decodes the value for further use.
-    pub async fn get_or_load<T, F, Fut>(&self, key: &str, ttl: Duration, load: F) -> Result<T, StoreError>
+    pub async fn get_or_load<T, F, Fut>(
+        &self,
+        key: &str,
+        ttl: Duration,
+        load: F,
+    ) -> Result<T, StoreError>
     where
         T: Serialize + DeserializeOwned,
         F: FnOnce() -> Fut,

@@ -35,7 +35,8 @@ pub async fn http_caching(max_age: u32, request: Request, next: Next) -> Respons
         Ok(bytes) => bytes,
         Err(error) => {
             tracing::error!(error = %error, "could not buffer an answer to hash it");
-            return crate::error::ApiError::Internal("answer too large to hash".into()).into_response();
+            return crate::error::ApiError::Internal("answer too large to hash".into())
+                .into_response();
         }
     };
     let etag = match parts.headers.get(header::ETAG) {
@@ -99,7 +100,10 @@ impl IntoResponse for CachedJson {
     fn into_response(self) -> Response {
         (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ),
                 (
                     header::HeaderName::from_static("x-cache"),
                     HeaderValue::from_static(self.1.as_str()),
@@ -127,7 +131,10 @@ mod tests {
     fn if_none_match_lists_and_weak_forms_match() {
         let etag = HeaderValue::from_static("\"abc\"");
         for header in ["\"abc\"", "W/\"abc\"", "\"x\", \"abc\"", "*"] {
-            assert!(matches_etag(&HeaderValue::from_static(header), &etag), "{header}");
+            assert!(
+                matches_etag(&HeaderValue::from_static(header), &etag),
+                "{header}"
+            );
         }
         assert!(!matches_etag(&HeaderValue::from_static("\"abd\""), &etag));
     }

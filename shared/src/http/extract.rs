@@ -41,8 +41,14 @@ fn is_json(content_type: Option<&axum::http::HeaderValue>) -> bool {
     let Some(value) = content_type.and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Parses a JSON body, telling syntax errors (400) from shape errors (422).
@@ -63,7 +69,9 @@ pub fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
                     inner.column()
                 ))
             }
-            serde_json::error::Category::Io => ApiError::BadRequest("the body could not be read".into()),
+            serde_json::error::Category::Io => {
+                ApiError::BadRequest("the body could not be read".into())
+            }
         }
     })
 }
@@ -154,8 +162,12 @@ mod tests {
     #[test]
     fn content_types() {
         use axum::http::HeaderValue;
-        assert!(is_json(Some(&HeaderValue::from_static("application/json; charset=utf-8"))));
-        assert!(is_json(Some(&HeaderValue::from_static("application/merge-patch+json"))));
+        assert!(is_json(Some(&HeaderValue::from_static(
+            "application/json; charset=utf-8"
+        ))));
+        assert!(is_json(Some(&HeaderValue::from_static(
+            "application/merge-patch+json"
+        ))));
         assert!(!is_json(Some(&HeaderValue::from_static("text/plain"))));
         assert!(!is_json(None));
     }

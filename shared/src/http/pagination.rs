@@ -69,7 +69,10 @@ impl TryFrom<PageParams> for PageRequest {
         let page = params.page.unwrap_or(1);
         let page_size = params.page_size.unwrap_or(i64::from(DEFAULT_PAGE_SIZE));
         if !(1..=i64::from(MAX_PAGE)).contains(&page) {
-            errors.push(FieldError::new("page", format!("must be between 1 and {MAX_PAGE}")));
+            errors.push(FieldError::new(
+                "page",
+                format!("must be between 1 and {MAX_PAGE}"),
+            ));
         }
         if !(1..=i64::from(MAX_PAGE_SIZE)).contains(&page_size) {
             errors.push(FieldError::new(
@@ -126,7 +129,10 @@ mod tests {
     #[test]
     fn defaults_and_offsets() {
         let request = PageRequest::try_from(PageParams::default()).unwrap();
-        assert_eq!((request.page(), request.page_size(), request.offset()), (1, 20, 0));
+        assert_eq!(
+            (request.page(), request.page_size(), request.offset()),
+            (1, 20, 0)
+        );
         assert_eq!(PageRequest::new(3, 10).unwrap().offset(), 20);
     }
 

@@ -56,7 +56,10 @@ impl StoreError {
             E::Database(db) => {
                 // Lock timeouts and deadlocks are transient: the caller may retry.
                 let code = db.code().map(|c| c.to_string()).unwrap_or_default();
-                if matches!(code.as_str(), "40001" | "40P01" | "1213" | "1205" | "5" | "6") {
+                if matches!(
+                    code.as_str(),
+                    "40001" | "40P01" | "1213" | "1205" | "5" | "6"
+                ) {
                     Self::unavailable(store, db)
                 } else {
                     Self::Internal(db.to_string())

@@ -76,7 +76,12 @@ fn the_template_has_one_arm64_function_per_route_group_and_a_daily_seed() {
     for (_, resource) in template["Resources"].as_mapping().unwrap() {
         if resource["Type"] == "AWS::Serverless::Function" {
             assert_eq!(resource["Metadata"]["BuildMethod"], "rust-cargolambda");
-            binaries.insert(resource["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap().to_string());
+            binaries.insert(
+                resource["Metadata"]["BuildProperties"]["Binary"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
         }
     }
     let expected: BTreeSet<String> = ["auth", "movies", "people", "profiles", "reviews", "seed"]
@@ -162,7 +167,10 @@ fn every_template_route_is_served_by_its_function() {
                         .collect_string()
                         .await
                         .contains("this path"));
-            assert!(!route_missing, "{method} {path} is not routed in {function} ({status})");
+            assert!(
+                !route_missing,
+                "{method} {path} is not routed in {function} ({status})"
+            );
         }
     });
 }
@@ -173,7 +181,9 @@ trait CollectString {
 
 impl CollectString for axum::body::Body {
     async fn collect_string(self) -> String {
-        let bytes = axum::body::to_bytes(self, usize::MAX).await.unwrap_or_default();
+        let bytes = axum::body::to_bytes(self, usize::MAX)
+            .await
+            .unwrap_or_default();
         String::from_utf8_lossy(&bytes).into_owned()
     }
 }
@@ -207,7 +217,10 @@ async fn every_http_event_goes_through_its_function() {
         };
         let response = router.oneshot(request).await.unwrap();
         let status = response.status();
-        assert!(!status.is_server_error() || status == StatusCode::NOT_IMPLEMENTED, "{name}: {status}");
+        assert!(
+            !status.is_server_error() || status == StatusCode::NOT_IMPLEMENTED,
+            "{name}: {status}"
+        );
         let content_type = response
             .headers()
             .get("content-type")

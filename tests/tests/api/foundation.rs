@@ -43,13 +43,18 @@ async fn wrong_methods_are_405_problems_with_allow() {
 async fn every_answer_carries_a_request_id_and_keeps_the_callers() {
     let app = TestApp::embedded().await;
     let generated = app.get("/health").await;
-    assert!(generated.header("x-request-id").is_some_and(|id| id.len() >= 32));
+    assert!(generated
+        .header("x-request-id")
+        .is_some_and(|id| id.len() >= 32));
 
     let request = axum::http::Request::get("/health")
         .header("x-request-id", "trace-me-123")
         .body(axum::body::Body::empty())
         .unwrap();
-    assert_eq!(app.send(request).await.header("x-request-id"), Some("trace-me-123"));
+    assert_eq!(
+        app.send(request).await.header("x-request-id"),
+        Some("trace-me-123")
+    );
 }
 
 #[tokio::test]
@@ -68,7 +73,11 @@ async fn a_store_on_a_closed_port_is_a_503_within_the_acquire_timeout() {
     .await;
     let started = Instant::now();
     let response = app.get("/health").await;
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
     let body = response.json();
     assert_eq!(body["status"], "down");
@@ -117,7 +126,13 @@ async fn the_openapi_document_is_served_as_json() {
     let response = app.get("/openapi.json").await;
     assert_eq!(response.status, StatusCode::OK);
     let doc = response.json();
-    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "{}", doc["openapi"]);
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        doc["openapi"]
+    );
     assert!(doc["paths"]["/health"]["get"].is_object());
     assert!(response.header("etag").is_some());
 }
@@ -127,7 +142,9 @@ async fn public_gets_answer_304_to_a_matching_if_none_match() {
     let app = TestApp::embedded().await;
     let first = app.get("/openapi.json").await;
     let etag = first.header("etag").expect("ETag").to_string();
-    assert!(first.header("cache-control").is_some_and(|v| v.starts_with("public")));
+    assert!(first
+        .header("cache-control")
+        .is_some_and(|v| v.starts_with("public")));
     let request = axum::http::Request::get("/openapi.json")
         .header("if-none-match", &etag)
         .body(axum::body::Body::empty())

@@ -11,22 +11,31 @@ use shared::stores::Backend;
 
 #[tokio::test]
 async fn postgres_pool_connects_and_migrates() {
-    let Some(pg) = TestPostgres::create().await else { return };
+    let Some(pg) = TestPostgres::create().await else {
+        return;
+    };
     let pool = shared::state::pg_pool(&pg.url).unwrap();
     shared::migrate::postgres(&pool).await.expect("migrations");
-    let (value,): (String,) = sqlx::query_as("SELECT $1::text").bind("movieverse").fetch_one(&pool).await.unwrap();
-    assert_eq!(value, "movieverse");
-    let citext: Option<String> = sqlx::query_scalar("SELECT extname::text FROM pg_extension WHERE extname = 'citext'")
-        .fetch_optional(&pool)
+    let (value,): (String,) = sqlx::query_as("SELECT $1::text")
+        .bind("movieverse")
+        .fetch_one(&pool)
         .await
         .unwrap();
+    assert_eq!(value, "movieverse");
+    let citext: Option<String> =
+        sqlx::query_scalar("SELECT extname::text FROM pg_extension WHERE extname = 'citext'")
+            .fetch_optional(&pool)
+            .await
+            .unwrap();
     assert_eq!(citext.as_deref(), Some("citext"));
     pool.close().await;
 }
 
 #[tokio::test]
 async fn mysql_pool_connects_migrates_and_keeps_utf8mb4() {
-    let Some(my) = TestMySql::create().await else { return };
+    let Some(my) = TestMySql::create().await else {
+        return;
+    };
     let pool = shared::state::mysql_pool(&my.url).unwrap();
     shared::migrate::mysql(&pool).await.expect("migrations");
     let text = "Amélie 🎬 שלום";
@@ -41,15 +50,21 @@ async fn mysql_pool_connects_migrates_and_keeps_utf8mb4() {
 
 #[tokio::test]
 async fn mongodb_client_round_trips_a_document() {
-    let Some(mongo) = TestMongo::create() else { return };
+    let Some(mongo) = TestMongo::create() else {
+        return;
+    };
     let settings = shared::config::MongoSettings {
         uri: shared::config::Secret::new(mongo.uri.clone()),
         database: mongo.database.clone(),
     };
-    let catalog = shared::stores::catalog::MongoCatalog::connect(&settings).await.unwrap();
+    let catalog = shared::stores::catalog::MongoCatalog::connect(&settings)
+        .await
+        .unwrap();
     use shared::stores::CatalogStore;
     catalog.ping().await.expect("ping");
-    let collection = catalog.database().collection::<mongodb::bson::Document>("smoke");
+    let collection = catalog
+        .database()
+        .collection::<mongodb::bson::Document>("smoke");
     collection
         .insert_one(mongodb::bson::doc! {"_id": 550, "title": "Fight Club"})
         .await
@@ -64,7 +79,9 @@ async fn mongodb_client_round_trips_a_document() {
 
 #[tokio::test]
 async fn redis_cache_round_trips_and_expires() {
-    let Some(redis) = TestRedis::create() else { return };
+    let Some(redis) = TestRedis::create() else {
+        return;
+    };
     let cache = Cache::new(
         std::sync::Arc::new(RedisCache::new(&redis.url).unwrap()),
         Backend::Production,
@@ -72,15 +89,26 @@ async fn redis_cache_round_trips_and_expires() {
     );
     let key = cache.key("smoke", 1);
     assert!(key.starts_with(&redis.prefix));
-    cache.set_raw(&key, bytes::Bytes::from_static(b"{\"a\":1}"), Duration::from_millis(300)).await;
-    assert_eq!(cache.get_raw(&key).await.as_deref(), Some(&b"{\"a\":1}"[..]));
+    cache
+        .set_raw(
+            &key,
+            bytes::Bytes::from_static(b"{\"a\":1}"),
+            Duration::from_millis(300),
+        )
+        .await;
+    assert_eq!(
+        cache.get_raw(&key).await.as_deref(),
+        Some(&b"{\"a\":1}"[..])
+    );
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(cache.get_raw(&key).await, None);
 }
 
 #[tokio::test]
 async fn secrets_manager_secret_becomes_settings_and_env_wins() {
-    let Some(client) = services::secrets_client().await else { return };
+    let Some(client) = services::secrets_client().await else {
+        return;
+    };
     let id = format!("movieverse/test/{}", uuid::Uuid::new_v4());
     client
         .create_secret()
@@ -98,14 +126,27 @@ async fn secrets_manager_secret_becomes_settings_and_env_wins() {
         .expect("create secret");
 
     let source = shared::secrets::fetch_with(&client, &id).await;
-    let env = HashMap::from([(keys::REDIS_URL.to_string(), "redis://from-env:6379".to_string())]);
+    let env = HashMap::from([(
+        keys::REDIS_URL.to_string(),
+        "redis://from-env:6379".to_string(),
+    )]);
     let settings = RawSettings::merge(&env, source).into_settings();
-    assert!(matches!(&settings.accounts, StoreSetting::Production(url) if url.expose() == "postgres://from-secret@db/accounts"));
-    assert!(matches!(&settings.cache, StoreSetting::Production(url) if url.expose() == "redis://from-env:6379"));
+    assert!(
+        matches!(&settings.accounts, StoreSetting::Production(url) if url.expose() == "postgres://from-secret@db/accounts")
+    );
+    assert!(
+        matches!(&settings.cache, StoreSetting::Production(url) if url.expose() == "redis://from-env:6379")
+    );
     assert!(settings.jwt_secret.is_some());
 
     let missing = shared::secrets::fetch_with(&client, "movieverse/does-not-exist").await;
     assert!(matches!(missing, SecretSource::Failed(_)));
 
-    client.delete_secret().secret_id(&id).force_delete_without_recovery(true).send().await.unwrap();
+    client
+        .delete_secret()
+        .secret_id(&id)
+        .force_delete_without_recovery(true)
+        .send()
+        .await
+        .unwrap();
 }

@@ -2,6 +2,10 @@
 
 use sqlx::PgPool;
 
+use std::collections::HashMap;
+
+use crate::domain::UserId;
+
 use super::AccountStore;
 use crate::stores::StoreError;
 
@@ -30,4 +34,13 @@ impl AccountStore for PostgresAccounts {
             .map(|_| ())
             .map_err(|e| StoreError::from_sqlx(STORE, e))
     }
+
+    async fn usernames(&self, _ids: &[UserId]) -> Result<HashMap<UserId, String>, StoreError> {
+        Err(pending())
+    }
+}
+
+/// Methods whose feature has not landed yet fail loudly rather than pretend.
+fn pending() -> StoreError {
+    StoreError::Internal("arrives with the accounts feature".into())
 }

@@ -2,6 +2,8 @@
 
 use sqlx::SqlitePool;
 
+use crate::domain::UserId;
+
 use super::ProfileStore;
 use crate::stores::StoreError;
 
@@ -22,4 +24,13 @@ impl ProfileStore for EmbeddedProfiles {
     async fn ping(&self) -> Result<(), StoreError> {
         crate::stores::embedded::ping(&self.pool, STORE).await
     }
+
+    async fn delete_user_data(&self, _user: UserId) -> Result<(), StoreError> {
+        Err(pending())
+    }
+}
+
+/// Methods whose feature has not landed yet fail loudly rather than pretend.
+fn pending() -> StoreError {
+    StoreError::Internal("arrives with the profiles feature".into())
 }

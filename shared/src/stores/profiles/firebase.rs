@@ -1,5 +1,7 @@
 //! Firebase Realtime Database adapter of [`ProfileStore`], over its REST API.
 
+use crate::domain::UserId;
+
 use super::ProfileStore;
 use crate::config::FirebaseSettings;
 use crate::stores::StoreError;
@@ -36,4 +38,13 @@ impl ProfileStore for FirebaseProfiles {
             Err(StoreError::unavailable(STORE, response.status()))
         }
     }
+
+    async fn delete_user_data(&self, _user: UserId) -> Result<(), StoreError> {
+        Err(pending())
+    }
+}
+
+/// Methods whose feature has not landed yet fail loudly rather than pretend.
+fn pending() -> StoreError {
+    StoreError::Internal("arrives with the profiles feature".into())
 }

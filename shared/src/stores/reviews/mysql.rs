@@ -2,6 +2,8 @@
 
 use sqlx::MySqlPool;
 
+use crate::domain::UserId;
+
 use super::ReviewStore;
 use crate::stores::StoreError;
 
@@ -30,4 +32,13 @@ impl ReviewStore for MySqlReviews {
             .map(|_| ())
             .map_err(|e| StoreError::from_sqlx(STORE, e))
     }
+
+    async fn anonymise_user(&self, _user: UserId) -> Result<(), StoreError> {
+        Err(pending())
+    }
+}
+
+/// Methods whose feature has not landed yet fail loudly rather than pretend.
+fn pending() -> StoreError {
+    StoreError::Internal("arrives with the reviews feature".into())
 }
