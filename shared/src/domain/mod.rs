@@ -1,8 +1,13 @@
 //! Domain types shared by the stores and the functions. Ids and values are parsed into these
 //! types at the edge, so a value that exists is a valid one.
 
+mod catalog;
 mod ids;
 mod movie;
 
+pub use catalog::{
+    AppSettings, CastMember, Credits, CrewMember, Genre, Keyword, Movie, MovieSource, Person,
+    PersonCredit, SeedCounts, SeedRun, SeedStatus, UpsertOutcome,
+};
 pub use ids::{GenreId, MovieId, PersonId, UserId};
 pub use movie::{MovieSummary, RatingSummary};

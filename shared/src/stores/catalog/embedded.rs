@@ -2,7 +2,9 @@
 
 use sqlx::SqlitePool;
 
-use crate::domain::{GenreId, MovieId, MovieSummary, RatingSummary};
+use crate::domain::{
+    Genre, GenreId, Movie, MovieId, MovieSummary, Person, RatingSummary, SeedRun, UpsertOutcome,
+};
 
 use super::CatalogStore;
 use crate::stores::StoreError;
@@ -42,6 +44,30 @@ impl CatalogStore for EmbeddedCatalog {
         _id: MovieId,
         _rating: RatingSummary,
     ) -> Result<(), StoreError> {
+        Err(pending())
+    }
+
+    async fn upsert_movie(&self, _movie: &Movie) -> Result<UpsertOutcome, StoreError> {
+        Err(pending())
+    }
+
+    async fn upsert_person(&self, _person: &Person) -> Result<UpsertOutcome, StoreError> {
+        Err(pending())
+    }
+
+    async fn upsert_genres(&self, _genres: &[Genre]) -> Result<(), StoreError> {
+        Err(pending())
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        Err(pending())
+    }
+
+    async fn save_seed_run(&self, _run: &SeedRun) -> Result<(), StoreError> {
+        Err(pending())
+    }
+
+    async fn latest_seed_run(&self) -> Result<Option<SeedRun>, StoreError> {
         Err(pending())
     }
 }

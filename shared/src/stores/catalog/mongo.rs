@@ -6,7 +6,9 @@ use mongodb::bson::doc;
 use mongodb::options::ClientOptions;
 use mongodb::{Client, Database};
 
-use crate::domain::{GenreId, MovieId, MovieSummary, RatingSummary};
+use crate::domain::{
+    Genre, GenreId, Movie, MovieId, MovieSummary, Person, RatingSummary, SeedRun, UpsertOutcome,
+};
 
 use super::CatalogStore;
 use crate::config::MongoSettings;
@@ -79,6 +81,30 @@ impl CatalogStore for MongoCatalog {
         _id: MovieId,
         _rating: RatingSummary,
     ) -> Result<(), StoreError> {
+        Err(pending())
+    }
+
+    async fn upsert_movie(&self, _movie: &Movie) -> Result<UpsertOutcome, StoreError> {
+        Err(pending())
+    }
+
+    async fn upsert_person(&self, _person: &Person) -> Result<UpsertOutcome, StoreError> {
+        Err(pending())
+    }
+
+    async fn upsert_genres(&self, _genres: &[Genre]) -> Result<(), StoreError> {
+        Err(pending())
+    }
+
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        Err(pending())
+    }
+
+    async fn save_seed_run(&self, _run: &SeedRun) -> Result<(), StoreError> {
+        Err(pending())
+    }
+
+    async fn latest_seed_run(&self) -> Result<Option<SeedRun>, StoreError> {
         Err(pending())
     }
 }
