@@ -11,6 +11,7 @@ pub mod http;
 pub mod logging;
 pub mod migrate;
 pub mod not_implemented;
+pub mod rate_limit;
 pub mod secrets;
 pub mod state;
 pub mod stores;

@@ -5,6 +5,7 @@
 //! [`VERSION`] when a cached shape changes makes every old entry unreachable. The cache is an
 //! optimisation only: when it fails, reads go to the store and the failure is logged.
 
+mod keys;
 mod memory;
 mod redis_backend;
 
@@ -16,6 +17,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub use keys::kind;
 pub use memory::MemoryCache;
 pub use redis_backend::RedisCache;
 
