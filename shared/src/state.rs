@@ -127,13 +127,12 @@ impl AppState {
                 let store: Arc<dyn ProfileStore> = Arc::new(profiles::EmbeddedProfiles::new(pool));
                 (store, Backend::Embedded)
             })),
-            StoreSetting::Production(firebase) => StoreSlot::ready(
-                Arc::new(profiles::FirebaseProfiles::new(
-                    http.clone(),
-                    firebase.clone(),
-                )),
-                Backend::Production,
-            ),
+            StoreSetting::Production(firebase) => {
+                match profiles::FirebaseProfiles::new(http.clone(), firebase) {
+                    Ok(store) => StoreSlot::ready(Arc::new(store), Backend::Production),
+                    Err(reason) => unavailable("profiles", reason),
+                }
+            }
             StoreSetting::Invalid { key, reason } => invalid("profiles", key, reason),
         };
 

@@ -1,10 +1,15 @@
 //! Embedded (SQLite) adapter of [`ProfileStore`].
 
-use sqlx::SqlitePool;
+use chrono::{DateTime, Utc};
+use sqlx::{Row, SqlitePool};
 
-use crate::domain::UserId;
-
-use super::ProfileStore;
+use super::model::{from_millis, truncate_to_millis};
+use super::{
+    FavoriteGenres, FollowCounts, FollowEdge, FollowEntry, Listing, Profile, ProfilePatch,
+    ProfileStore, WatchlistEntry,
+};
+use crate::domain::{GenreId, MovieId, UserId};
+use crate::http::PageRequest;
 use crate::stores::StoreError;
 
 const STORE: &str = "profiles";
@@ -17,6 +22,113 @@ impl EmbeddedProfiles {
     pub fn new(pool: SqlitePool) -> Self {
         Self { pool }
     }
+
+    async fn read_profile<'e, E>(executor: E, user: UserId) -> Result<Option<Profile>, StoreError>
+    where
+        E: sqlx::SqliteExecutor<'e>,
+    {
+        let row = sqlx::query(
+            "SELECT display_name, bio, avatar_url, location, favorite_genres, favorite_movie_id, \
+             updated_at FROM profiles WHERE user_id = ?",
+        )
+        .bind(user.to_string())
+        .fetch_optional(executor)
+        .await
+        .map_err(db)?;
+        row.map(|row| profile_from_row(&row)).transpose()
+    }
+
+    async fn follow_page(
+        &self,
+        user: UserId,
+        page: PageRequest,
+        // Which column is `user` and which one is listed.
+        (mine, theirs): (&str, &str),
+    ) -> Result<Listing<FollowEntry>, StoreError> {
+        let user = user.to_string();
+        let total: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM follows WHERE {mine} = ?"))
+                .bind(&user)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {theirs} AS other, created_at FROM follows WHERE {mine} = ? \
+             ORDER BY created_at DESC, {theirs} ASC LIMIT ? OFFSET ?"
+        ))
+        .bind(&user)
+        .bind(limit(page))
+        .bind(offset(page))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let items = rows
+            .iter()
+            .map(|row| {
+                Ok(FollowEntry {
+                    user_id: parse_user(row.try_get("other").map_err(db)?)?,
+                    since: from_millis(row.try_get("created_at").map_err(db)?),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Listing {
+            total: u64::try_from(total).unwrap_or(0),
+            items,
+        })
+    }
+}
+
+fn db(error: sqlx::Error) -> StoreError {
+    StoreError::from_sqlx(STORE, error)
+}
+
+fn limit(page: PageRequest) -> i64 {
+    i64::try_from(page.limit()).unwrap_or(i64::MAX)
+}
+
+fn offset(page: PageRequest) -> i64 {
+    i64::try_from(page.offset()).unwrap_or(i64::MAX)
+}
+
+fn parse_user(text: String) -> Result<UserId, StoreError> {
+    uuid::Uuid::parse_str(&text)
+        .map(UserId)
+        .map_err(|_| StoreError::Internal(format!("stored user id is not a UUID: {text}")))
+}
+
+fn corrupt(field: &str, reason: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(format!("stored profile field {field} is invalid: {reason}"))
+}
+
+/// A stored optional text column parsed back into its domain type.
+fn text_column<T>(
+    row: &sqlx::sqlite::SqliteRow,
+    field: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, StoreError> {
+    let value: Option<String> = row.try_get(field).map_err(db)?;
+    value
+        .map(|text| parse(&text).map_err(|e| corrupt(field, e)))
+        .transpose()
+}
+
+fn profile_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Profile, StoreError> {
+    let genres: String = row.try_get("favorite_genres").map_err(db)?;
+    let genres: Vec<GenreId> =
+        serde_json::from_str(&genres).map_err(|e| corrupt("favorite_genres", e))?;
+    let movie: Option<i64> = row.try_get("favorite_movie_id").map_err(db)?;
+    let updated_at: i64 = row.try_get("updated_at").map_err(db)?;
+    Ok(Profile {
+        display_name: text_column(row, "display_name", super::DisplayName::parse)?,
+        bio: text_column(row, "bio", super::Bio::parse)?,
+        avatar_url: text_column(row, "avatar_url", super::AvatarUrl::parse)?,
+        location: text_column(row, "location", super::Location::parse)?,
+        favorite_genres: FavoriteGenres::new(genres).map_err(|e| corrupt("favorite_genres", e))?,
+        favorite_movie_id: movie
+            .map(|id| MovieId::new(id).ok_or_else(|| corrupt("favorite_movie_id", id)))
+            .transpose()?,
+        updated_at: Some(from_millis(updated_at)),
+    })
 }
 
 #[async_trait::async_trait]
@@ -25,12 +137,197 @@ impl ProfileStore for EmbeddedProfiles {
         crate::stores::embedded::ping(&self.pool, STORE).await
     }
 
-    async fn delete_user_data(&self, _user: UserId) -> Result<(), StoreError> {
-        Err(pending())
+    async fn profile(&self, user: UserId) -> Result<Option<Profile>, StoreError> {
+        Self::read_profile(&self.pool, user).await
     }
-}
 
-/// Methods whose feature has not landed yet fail loudly rather than pretend.
-fn pending() -> StoreError {
-    StoreError::Internal("arrives with the profiles feature".into())
+    async fn update_profile(
+        &self,
+        user: UserId,
+        patch: &ProfilePatch,
+        at: DateTime<Utc>,
+    ) -> Result<Profile, StoreError> {
+        // Read-modify-write inside one transaction: SQLite serialises writers, so two concurrent
+        // updates of different fields both survive (as Firebase's PATCH guarantees).
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let current = Self::read_profile(&mut *tx, user)
+            .await?
+            .unwrap_or_default();
+        let next = patch.apply(current, at);
+        let genres = serde_json::to_string(next.favorite_genres.ids())
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO profiles (user_id, display_name, bio, avatar_url, location, \
+             favorite_genres, favorite_movie_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, \
+             bio = excluded.bio, avatar_url = excluded.avatar_url, location = excluded.location, \
+             favorite_genres = excluded.favorite_genres, \
+             favorite_movie_id = excluded.favorite_movie_id, updated_at = excluded.updated_at",
+        )
+        .bind(user.to_string())
+        .bind(next.display_name.as_ref().map(|v| v.as_str()))
+        .bind(next.bio.as_ref().map(|v| v.as_str()))
+        .bind(next.avatar_url.as_ref().map(|v| v.as_str()))
+        .bind(next.location.as_ref().map(|v| v.as_str()))
+        .bind(genres)
+        .bind(next.favorite_movie_id.map(MovieId::get))
+        .bind(truncate_to_millis(at).timestamp_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(next)
+    }
+
+    async fn follow_counts(&self, user: UserId) -> Result<FollowCounts, StoreError> {
+        let user = user.to_string();
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM follows WHERE followee_id = ?1) AS followers, \
+                    (SELECT COUNT(*) FROM follows WHERE follower_id = ?1) AS following",
+        )
+        .bind(&user)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        let count = |name: &str| -> Result<u64, StoreError> {
+            let value: i64 = row.try_get(name).map_err(db)?;
+            Ok(u64::try_from(value).unwrap_or(0))
+        };
+        Ok(FollowCounts {
+            followers: count("followers")?,
+            following: count("following")?,
+        })
+    }
+
+    async fn follow(&self, edge: FollowEdge, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        // One row holds both sides, so they can never disagree.
+        let done = sqlx::query(
+            "INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(edge.follower().to_string())
+        .bind(edge.followee().to_string())
+        .bind(at.timestamp_millis())
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn unfollow(&self, edge: FollowEdge) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?")
+            .bind(edge.follower().to_string())
+            .bind(edge.followee().to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn followers(
+        &self,
+        user: UserId,
+        page: PageRequest,
+    ) -> Result<Listing<FollowEntry>, StoreError> {
+        self.follow_page(user, page, ("followee_id", "follower_id"))
+            .await
+    }
+
+    async fn following(
+        &self,
+        user: UserId,
+        page: PageRequest,
+    ) -> Result<Listing<FollowEntry>, StoreError> {
+        self.follow_page(user, page, ("follower_id", "followee_id"))
+            .await
+    }
+
+    async fn add_to_watchlist(
+        &self,
+        user: UserId,
+        movie: MovieId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO watchlist_items (user_id, movie_id, added_at) VALUES (?, ?, ?) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(user.to_string())
+        .bind(movie.get())
+        .bind(at.timestamp_millis())
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn remove_from_watchlist(
+        &self,
+        user: UserId,
+        movie: MovieId,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM watchlist_items WHERE user_id = ? AND movie_id = ?")
+            .bind(user.to_string())
+            .bind(movie.get())
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn watchlist(
+        &self,
+        user: UserId,
+        page: PageRequest,
+    ) -> Result<Listing<WatchlistEntry>, StoreError> {
+        let user = user.to_string();
+        let total: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM watchlist_items WHERE user_id = ?")
+                .bind(&user)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db)?;
+        let rows = sqlx::query(
+            "SELECT movie_id, added_at FROM watchlist_items WHERE user_id = ? \
+             ORDER BY added_at DESC, movie_id ASC LIMIT ? OFFSET ?",
+        )
+        .bind(&user)
+        .bind(limit(page))
+        .bind(offset(page))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let items = rows
+            .iter()
+            .map(|row| {
+                let id: i64 = row.try_get("movie_id").map_err(db)?;
+                Ok(WatchlistEntry {
+                    movie_id: MovieId::new(id).ok_or_else(|| corrupt("movie_id", id))?,
+                    added_at: from_millis(row.try_get("added_at").map_err(db)?),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Listing {
+            total: u64::try_from(total).unwrap_or(0),
+            items,
+        })
+    }
+
+    async fn delete_user_data(&self, user: UserId) -> Result<(), StoreError> {
+        // All or nothing: a failure half-way leaves the user's data as it was.
+        let user = user.to_string();
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        for statement in [
+            "DELETE FROM profiles WHERE user_id = ?1",
+            "DELETE FROM follows WHERE follower_id = ?1 OR followee_id = ?1",
+            "DELETE FROM watchlist_items WHERE user_id = ?1",
+        ] {
+            sqlx::query(statement)
+                .bind(&user)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
+    }
 }
