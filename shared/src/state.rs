@@ -101,6 +101,9 @@ impl AppState {
             },
             StoreSetting::Invalid { key, reason } => invalid("accounts", key, reason),
         };
+        if let Ok(store) = accounts.get() {
+            crate::stores::accounts::promote_configured_admins(store, &settings.admin_users).await;
+        }
 
         let reviews: StoreSlot<dyn ReviewStore> = match &settings.reviews {
             StoreSetting::Embedded => slot(embedded_pool("reviews").map(|pool| {
@@ -226,10 +229,16 @@ impl AppState {
             .map_err(|_| ApiError::Unavailable("token signing".into()))
     }
 
-    /// Refuses tokens of accounts that no longer exist. Accounts arrive with the auth feature;
-    /// until then every verified token is accepted.
-    pub async fn check_account_active(&self, _user: &AuthUser) -> Result<(), ApiError> {
-        Ok(())
+    /// Refuses tokens of accounts that were deleted or are being deleted (401). A token whose
+    /// account this store never held is accepted: its signature already proves we issued it.
+    pub async fn check_account_active(&self, user: &AuthUser) -> Result<(), ApiError> {
+        use crate::stores::accounts::AccountState;
+        match self.accounts()?.status(crate::domain::UserId(user.id)).await? {
+            AccountState::Active | AccountState::Unknown => Ok(()),
+            AccountState::Deleting | AccountState::Deleted => Err(ApiError::Unauthorized(
+                "the account of this token no longer exists".into(),
+            )),
+        }
     }
 }
 

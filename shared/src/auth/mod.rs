@@ -1,7 +1,12 @@
 //! Access tokens: HS256 JWTs signed with `JWT_SECRET`, and the extractors that check them.
 //!
 //! Verification accepts exactly one algorithm, so `alg: none` and algorithm-confusion tokens are
-//! refused, and requires `exp`, `iat`, `sub`, `role` and `jti`.
+//! refused, and requires `exp`, `iat`, `sub`, `role` and `jti`. Passwords, credentials and refresh
+//! tokens live in the submodules.
+
+pub mod credentials;
+pub mod password;
+pub mod refresh;
 
 use std::path::Path;
 use std::time::Duration;
@@ -35,6 +40,15 @@ impl Role {
         match self {
             Self::User => "user",
             Self::Admin => "admin",
+        }
+    }
+
+    /// The role stored as `text`, if it is one.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "user" => Some(Self::User),
+            "admin" => Some(Self::Admin),
+            _ => None,
         }
     }
 }
