@@ -1,6 +1,11 @@
 //! The auth function: registration, login, token refresh, logout and account management.
 
-mod pending;
+mod account;
+mod body;
+mod deletion;
+mod limits;
+mod session;
+mod tokens;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -12,12 +17,15 @@ const PUBLIC_MAX_AGE_SECS: u32 = 60;
 /// The function's router, built once per container from the shared state.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
-        .route("/auth/register", post(pending::register))
-        .route("/auth/login", post(pending::login))
-        .route("/auth/refresh", post(pending::refresh))
-        .route("/auth/logout", post(pending::logout))
-        .route("/auth/me", get(pending::me).delete(pending::delete_account))
-        .route("/auth/password", post(pending::change_password))
+        .route("/auth/register", post(session::register))
+        .route("/auth/login", post(session::login))
+        .route("/auth/refresh", post(session::refresh))
+        .route("/auth/logout", post(session::logout))
+        .route(
+            "/auth/me",
+            get(account::me).delete(deletion::delete_account),
+        )
+        .route("/auth/password", post(account::change_password))
         .layer(axum::middleware::from_fn(|request, next| {
             shared::http::http_caching(PUBLIC_MAX_AGE_SECS, request, next)
         }))
@@ -28,12 +36,12 @@ pub fn router(state: AppState) -> Router {
 /// The OpenAPI description of this function's routes.
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    pending::register,
-    pending::login,
-    pending::refresh,
-    pending::logout,
-    pending::me,
-    pending::delete_account,
-    pending::change_password
+    session::register,
+    session::login,
+    session::refresh,
+    session::logout,
+    account::me,
+    deletion::delete_account,
+    account::change_password
 ))]
 pub struct ApiDoc;

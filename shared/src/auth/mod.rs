@@ -162,32 +162,68 @@ impl AuthUser {
     }
 }
 
+/// The bearer token of a request, or the 401 for a missing or malformed header.
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+        ApiError::Unauthorized("send an access token as Authorization: Bearer".into())
+    })?;
+    header
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::Unauthorized("the Authorization header is not a Bearer token".into())
+        })
+}
+
+/// The user of a request's token, checked for signature, algorithm and expiry only.
+fn token_user(parts: &Parts, state: &AppState) -> Result<AuthUser, ApiError> {
+    let claims = state.jwt()?.verify(bearer(parts)?)?;
+    Ok(AuthUser {
+        id: claims.sub,
+        role: claims.role,
+    })
+}
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
-            ApiError::Unauthorized("send an access token as Authorization: Bearer".into())
-        })?;
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::Unauthorized("the Authorization header is not a Bearer token".into())
-            })?;
-        let claims = state.jwt()?.verify(token)?;
-        let user = AuthUser {
-            id: claims.sub,
-            role: claims.role,
-        };
+        let user = token_user(parts, state)?;
         state.check_account_active(&user).await?;
         Ok(user)
+    }
+}
+
+/// The caller of `DELETE /auth/me`: like [`AuthUser`], but an account whose deletion started and
+/// did not finish is still accepted, so that the same request can be retried until the deletion
+/// is complete. Every other route refuses such an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeletionCaller(pub AuthUser);
+
+impl FromRequestParts<AppState> for DeletionCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        use crate::stores::accounts::AccountState;
+        let user = token_user(parts, state)?;
+        match state
+            .accounts()?
+            .status(crate::domain::UserId(user.id))
+            .await?
+        {
+            AccountState::Deleted => Err(ApiError::Unauthorized(
+                "the account of this token no longer exists".into(),
+            )),
+            AccountState::Active | AccountState::Deleting | AccountState::Unknown => {
+                Ok(DeletionCaller(user))
+            }
+        }
     }
 }
 

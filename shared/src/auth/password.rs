@@ -39,9 +39,7 @@ impl Password {
     pub fn parse(text: String) -> Result<Self, String> {
         let chars = text.chars().count();
         if chars < MIN_PASSWORD_CHARS {
-            return Err(format!(
-                "must be at least {MIN_PASSWORD_CHARS} characters"
-            ));
+            return Err(format!("must be at least {MIN_PASSWORD_CHARS} characters"));
         }
         if chars > MAX_PASSWORD_CHARS {
             return Err(format!("must be at most {MAX_PASSWORD_CHARS} characters"));
@@ -108,9 +106,9 @@ fn hash_blocking(password: &str) -> Result<PasswordHash, ApiError> {
 
 fn verify_blocking(candidate: &str, stored: &str) -> bool {
     // The parameters come from the PHC string, so hashes made with older parameters still verify.
-    Phc::new(stored)
-        .ok()
-        .is_some_and(|phc| hasher().is_ok_and(|h| h.verify_password(candidate.as_bytes(), &phc).is_ok()))
+    Phc::new(stored).ok().is_some_and(|phc| {
+        hasher().is_ok_and(|h| h.verify_password(candidate.as_bytes(), &phc).is_ok())
+    })
 }
 
 /// A hash of a random password, verified against when the account does not exist so that an
@@ -164,8 +162,17 @@ mod tests {
     fn the_policy_bounds_length_and_refuses_common_passwords() {
         assert!(Password::parse("short7!".into()).is_err());
         assert!(Password::parse("x".repeat(129)).is_err());
-        assert!(Password::parse("é".repeat(128)).is_ok(), "counted in characters");
-        for common in ["password", "Password123", "QWERTYUIOP", "iloveyou1", "12345678"] {
+        assert!(
+            Password::parse("é".repeat(128)).is_ok(),
+            "counted in characters"
+        );
+        for common in [
+            "password",
+            "Password123",
+            "QWERTYUIOP",
+            "iloveyou1",
+            "12345678",
+        ] {
             assert!(Password::parse(common.into()).is_err(), "{common}");
         }
         assert!(Password::parse("correct horse battery staple".into()).is_ok());
@@ -182,7 +189,9 @@ mod tests {
     async fn hashes_are_argon2id_and_verify() {
         let password = Password::parse("a perfectly fine pw".into()).unwrap();
         let hashed = hash(&password).await.unwrap();
-        assert!(hashed.as_str().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(hashed
+            .as_str()
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(verify("a perfectly fine pw", Some(&hashed)).await.unwrap());
         assert!(!verify("a perfectly fine pX", Some(&hashed)).await.unwrap());
         assert!(!verify("anything", None).await.unwrap());

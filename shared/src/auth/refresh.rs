@@ -72,7 +72,10 @@ mod tests {
         assert_eq!(token.expose().len(), 43);
         assert_ne!(token, RefreshToken::generate());
         assert_eq!(RefreshToken::parse(token.expose()), Some(token.clone()));
-        assert_eq!(RefreshToken::parse(token.expose()).unwrap().hash(), token.hash());
+        assert_eq!(
+            RefreshToken::parse(token.expose()).unwrap().hash(),
+            token.hash()
+        );
         for bad in ["", "abc", "' OR '1'='1", &"A".repeat(44), &"=".repeat(43)] {
             assert!(RefreshToken::parse(bad).is_none(), "{bad}");
         }
