@@ -1,10 +1,14 @@
 //! The profiles function: profiles, follows and watchlists.
 
-mod pending;
+mod routes;
+mod update;
+mod views;
 
-use axum::routing::{get, patch, put};
+use axum::routing::{get, put};
 use axum::Router;
 use shared::AppState;
+
+use routes::{follows, profile, watchlist};
 
 /// Public GET answers may be cached by clients and CDNs for this long.
 const PUBLIC_MAX_AGE_SECS: u32 = 60;
@@ -12,18 +16,21 @@ const PUBLIC_MAX_AGE_SECS: u32 = 60;
 /// The function's router, built once per container from the shared state.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
-        .route("/profiles/me", patch(pending::update_my_profile))
-        .route("/profiles/{user_id}", get(pending::get_profile))
+        .route(
+            "/profiles/me",
+            get(profile::get_my_profile).patch(profile::update_my_profile),
+        )
+        .route("/profiles/{user_id}", get(profile::get_profile))
         .route(
             "/profiles/{user_id}/follow",
-            put(pending::follow).delete(pending::unfollow),
+            put(follows::follow).delete(follows::unfollow),
         )
-        .route("/profiles/{user_id}/followers", get(pending::followers))
-        .route("/profiles/{user_id}/following", get(pending::following))
-        .route("/me/watchlist", get(pending::watchlist))
+        .route("/profiles/{user_id}/followers", get(follows::followers))
+        .route("/profiles/{user_id}/following", get(follows::following))
+        .route("/me/watchlist", get(watchlist::watchlist))
         .route(
             "/me/watchlist/{movie_id}",
-            put(pending::add_to_watchlist).delete(pending::remove_from_watchlist),
+            put(watchlist::add_to_watchlist).delete(watchlist::remove_from_watchlist),
         )
         .layer(axum::middleware::from_fn(|request, next| {
             shared::http::http_caching(PUBLIC_MAX_AGE_SECS, request, next)
@@ -34,15 +41,24 @@ pub fn router(state: AppState) -> Router {
 
 /// The OpenAPI description of this function's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    pending::update_my_profile,
-    pending::get_profile,
-    pending::follow,
-    pending::unfollow,
-    pending::followers,
-    pending::following,
-    pending::watchlist,
-    pending::add_to_watchlist,
-    pending::remove_from_watchlist
-))]
+#[openapi(
+    paths(
+        profile::get_my_profile,
+        profile::update_my_profile,
+        profile::get_profile,
+        follows::follow,
+        follows::unfollow,
+        follows::followers,
+        follows::following,
+        watchlist::watchlist,
+        watchlist::add_to_watchlist,
+        watchlist::remove_from_watchlist
+    ),
+    components(schemas(
+        views::ProfileView,
+        views::FollowView,
+        views::WatchlistItemView,
+        update::ProfileUpdate
+    ))
+)]
 pub struct ApiDoc;

@@ -16,7 +16,7 @@ const STORE: &str = "profiles";
 /// How requests prove who they are.
 enum Credentials {
     /// OAuth2 access tokens minted from a service account, sent as `?access_token=`.
-    OAuth(TokenSource),
+    OAuth(Box<TokenSource>),
     /// A database secret or ID token, sent as `?auth=`.
     Static(Secret),
     /// The emulator accepts anonymous requests.
@@ -74,11 +74,13 @@ impl RtdbClient {
             // As the Admin SDKs do, the emulator ignores service accounts: it needs no Google
             // token, and minting one would need Google to be reachable.
             (FirebaseAuth::ServiceAccount(_), true) | (FirebaseAuth::None, _) => Credentials::None,
-            (FirebaseAuth::ServiceAccount(json), false) => Credentials::OAuth(TokenSource::new(
-                http.clone(),
-                ServiceAccount::from_json(json.expose())?,
-                timeout,
-            )),
+            (FirebaseAuth::ServiceAccount(json), false) => {
+                Credentials::OAuth(Box::new(TokenSource::new(
+                    http.clone(),
+                    ServiceAccount::from_json(json.expose())?,
+                    timeout,
+                )))
+            }
             (FirebaseAuth::Token(token), _) => Credentials::Static(token.clone()),
         };
         Ok(Self {

@@ -1,0 +1,148 @@
+//! Follow, unfollow, and the followers and following lists.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use shared::auth::AuthUser;
+use shared::domain::UserId;
+use shared::http::{Page, PageParams, PageRequest, Query};
+use shared::stores::profiles::{FollowEdge, FollowEntry, Listing};
+use shared::{ApiError, AppState};
+
+use super::{limit_writes, user_id, username_of};
+use crate::views::FollowView;
+
+fn edge(caller: &AuthUser, target: UserId) -> Result<FollowEdge, ApiError> {
+    FollowEdge::new(UserId(caller.id), target)
+        .ok_or_else(|| ApiError::validation("user_id", "you cannot follow yourself"))
+}
+
+/// Follow a user (idempotent: following again changes nothing).
+#[utoipa::path(
+    put,
+    path = "/profiles/{user_id}/follow",
+    tag = "profiles",
+    security(("bearer" = [])),
+    params(("user_id" = uuid::Uuid, Path, description = "The user to follow")),
+    responses(
+        (status = 204, description = "Following"),
+        (status = 401, description = "No valid access token"),
+        (status = 404, description = "No such user"),
+        (status = 422, description = "Following yourself"),
+        (status = 503, description = "A store is unavailable"),
+    )
+)]
+pub async fn follow(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(target): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let edge = edge(&caller, user_id(&target)?)?;
+    limit_writes(&state, &caller).await?;
+    username_of(&state, edge.followee()).await?;
+    state.profiles()?.follow(edge, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Unfollow a user (idempotent: unfollowing someone not followed, or gone, is fine).
+#[utoipa::path(
+    delete,
+    path = "/profiles/{user_id}/follow",
+    tag = "profiles",
+    security(("bearer" = [])),
+    params(("user_id" = uuid::Uuid, Path, description = "The user to unfollow")),
+    responses(
+        (status = 204, description = "Not following"),
+        (status = 401, description = "No valid access token"),
+        (status = 422, description = "Unfollowing yourself"),
+        (status = 503, description = "A store is unavailable"),
+    )
+)]
+pub async fn unfollow(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(target): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let edge = edge(&caller, user_id(&target)?)?;
+    limit_writes(&state, &caller).await?;
+    state.profiles()?.unfollow(edge).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Which list of a user to show.
+#[derive(Clone, Copy)]
+enum Direction {
+    Followers,
+    Following,
+}
+
+async fn list(
+    state: &AppState,
+    user: &str,
+    params: PageParams,
+    direction: Direction,
+) -> Result<axum::Json<Page<FollowView>>, ApiError> {
+    let user = user_id(user)?;
+    let page = PageRequest::try_from(params)?;
+    username_of(state, user).await?;
+    let store = state.profiles()?;
+    let Listing { total, items } = match direction {
+        Direction::Followers => store.followers(user, page).await?,
+        Direction::Following => store.following(user, page).await?,
+    };
+    // One batched lookup for the whole page's names.
+    let ids: Vec<UserId> = items.iter().map(|e| e.user_id).collect();
+    let mut names = if ids.is_empty() {
+        Default::default()
+    } else {
+        state.accounts()?.usernames(&ids).await?
+    };
+    let results = items
+        .into_iter()
+        .map(|FollowEntry { user_id, since }| FollowView {
+            user_id,
+            username: names.remove(&user_id),
+            since,
+        })
+        .collect();
+    Ok(axum::Json(Page::new(page, total, results)))
+}
+
+/// Who follows a user, newest first.
+#[utoipa::path(
+    get,
+    path = "/profiles/{user_id}/followers",
+    tag = "profiles",
+    params(("user_id" = uuid::Uuid, Path, description = "The user"), PageParams),
+    responses(
+        (status = 200, description = "A page of followers", body = Page<FollowView>),
+        (status = 404, description = "No such user"),
+        (status = 422, description = "Page out of range"),
+    )
+)]
+pub async fn followers(
+    State(state): State<AppState>,
+    Path(user): Path<String>,
+    Query(params): Query<PageParams>,
+) -> Result<axum::Json<Page<FollowView>>, ApiError> {
+    list(&state, &user, params, Direction::Followers).await
+}
+
+/// Whom a user follows, newest first.
+#[utoipa::path(
+    get,
+    path = "/profiles/{user_id}/following",
+    tag = "profiles",
+    params(("user_id" = uuid::Uuid, Path, description = "The user"), PageParams),
+    responses(
+        (status = 200, description = "A page of followed users", body = Page<FollowView>),
+        (status = 404, description = "No such user"),
+        (status = 422, description = "Page out of range"),
+    )
+)]
+pub async fn following(
+    State(state): State<AppState>,
+    Path(user): Path<String>,
+    Query(params): Query<PageParams>,
+) -> Result<axum::Json<Page<FollowView>>, ApiError> {
+    list(&state, &user, params, Direction::Following).await
+}
