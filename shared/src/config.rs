@@ -31,7 +31,8 @@ pub mod keys {
     pub const MOVIEVERSE_SECRET_ID: &str = "MOVIEVERSE_SECRET_ID";
     pub const MOVIEVERSE_ADMIN_USERS: &str = "MOVIEVERSE_ADMIN_USERS";
     pub const MOVIEVERSE_RUN_MIGRATIONS: &str = "MOVIEVERSE_RUN_MIGRATIONS";
-    pub const AWS_LAMBDA_FUNCTION_NAME: &str = "AWS_LAMBDA_FUNCTION_NAME";
+    /// Set by AWS Lambda itself (not by `cargo lambda watch`, which sets the function name too).
+    pub const LAMBDA_TASK_ROOT: &str = "LAMBDA_TASK_ROOT";
 
     /// Keys read from the secret (the secret may set any of these).
     pub const ALL: &[&str] = &[
@@ -207,7 +208,7 @@ impl RawSettings {
     }
 
     pub fn into_settings(self) -> Settings {
-        let in_lambda = self.get(keys::AWS_LAMBDA_FUNCTION_NAME).is_some();
+        let in_lambda = self.get(keys::LAMBDA_TASK_ROOT).is_some();
         let catalog = self.store(keys::MONGODB_URI, |uri| {
             if !(uri.starts_with("mongodb://") || uri.starts_with("mongodb+srv://")) {
                 return Err("expected a mongodb:// or mongodb+srv:// URI".into());
@@ -443,6 +444,18 @@ mod tests {
         let s = settings(&[], SecretSource::Failed("access denied".into()));
         assert!(matches!(s.accounts, StoreSetting::Invalid { .. }));
         assert!(matches!(s.catalog, StoreSetting::Invalid { .. }));
+    }
+
+    #[test]
+    fn only_real_lambda_counts_as_lambda() {
+        // `cargo lambda watch` sets the function name; only AWS sets the task root.
+        let local = settings(
+            &[("AWS_LAMBDA_FUNCTION_NAME", "movies")],
+            SecretSource::None,
+        );
+        assert!(!local.in_lambda);
+        let aws = settings(&[(keys::LAMBDA_TASK_ROOT, "/var/task")], SecretSource::None);
+        assert!(aws.in_lambda);
     }
 
     #[test]
