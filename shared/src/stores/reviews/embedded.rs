@@ -1,10 +1,21 @@
 //! Embedded (SQLite) adapter of [`ReviewStore`].
+//!
+//! Write transactions start with `BEGIN IMMEDIATE`: SQLite then takes its one write lock up
+//! front, so concurrent writers queue on the busy timeout instead of failing when a read lock
+//! would have to be upgraded.
 
-use sqlx::SqlitePool;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
-use crate::domain::UserId;
-
-use super::ReviewStore;
+use super::model::{
+    now_micros, CreateOutcome, NewReview, RatingAggregate, Review, ReviewId, ReviewPage,
+    ReviewPatch, ReviewSort, Written, AGGREGATE_COLUMNS, HISTOGRAM_COLUMNS,
+};
+use super::row::{RawReview, REVIEW_COLUMNS};
+use super::{aggregate_change, Deleter, Rating, ReviewStore};
+use crate::domain::{MovieId, UserId};
+use crate::http::PageRequest;
 use crate::stores::StoreError;
 
 const STORE: &str = "reviews";
@@ -13,10 +24,142 @@ pub struct EmbeddedReviews {
     pool: SqlitePool,
 }
 
+fn db(error: sqlx::Error) -> StoreError {
+    StoreError::from_sqlx(STORE, error)
+}
+
+/// User ids are stored as hyphenated text, readable in the SQLite shell.
+fn user_text(user: UserId) -> String {
+    user.0.hyphenated().to_string()
+}
+
+fn review_from_row(row: &SqliteRow) -> Result<Review, StoreError> {
+    let user_id: Option<String> = row.try_get("user_id").map_err(db)?;
+    let user_id = user_id
+        .map(|text| uuid::Uuid::parse_str(&text))
+        .transpose()
+        .map_err(|_| StoreError::Internal("a review has a malformed user id".into()))?;
+    let created_at: DateTime<Utc> = row.try_get("created_at").map_err(db)?;
+    let updated_at: DateTime<Utc> = row.try_get("updated_at").map_err(db)?;
+    RawReview {
+        id: row.try_get("id").map_err(db)?,
+        movie_id: row.try_get("movie_id").map_err(db)?,
+        user_id,
+        rating: row.try_get("rating").map_err(db)?,
+        title: row.try_get("title").map_err(db)?,
+        body: row.try_get("body").map_err(db)?,
+        contains_spoilers: row.try_get("contains_spoilers").map_err(db)?,
+        version: row.try_get("version").map_err(db)?,
+        created_at,
+        updated_at,
+    }
+    .into_review()
+}
+
+fn aggregate_from_row(movie: MovieId, row: &SqliteRow) -> Result<RatingAggregate, StoreError> {
+    let get = |column: &str| row.try_get::<i64, _>(column).map_err(db);
+    let mut histogram = [0i64; 10];
+    for (slot, column) in histogram.iter_mut().zip(HISTOGRAM_COLUMNS) {
+        *slot = get(column)?;
+    }
+    RatingAggregate::from_columns(
+        movie,
+        get("rating_count")?,
+        get("rating_sum")?,
+        histogram,
+        get("revision")?,
+    )
+}
+
+async fn read_aggregate(
+    tx: &mut Transaction<'_, Sqlite>,
+    movie: MovieId,
+) -> Result<RatingAggregate, StoreError> {
+    let sql = format!("SELECT {AGGREGATE_COLUMNS} FROM movie_ratings WHERE movie_id = ?");
+    let row = sqlx::query(&sql)
+        .bind(movie.get())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db)?;
+    aggregate_from_row(movie, &row)
+}
+
+async fn change_aggregate(
+    tx: &mut Transaction<'_, Sqlite>,
+    movie: MovieId,
+    removed: Option<Rating>,
+    added: Option<Rating>,
+) -> Result<(), StoreError> {
+    sqlx::query(&aggregate_change(removed, added))
+        .bind(now_micros())
+        .bind(movie.get())
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+        .map_err(db)
+}
+
+async fn review_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: ReviewId,
+) -> Result<Option<Review>, StoreError> {
+    let sql = format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?");
+    let row = sqlx::query(&sql)
+        .bind(id.get())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db)?;
+    row.as_ref().map(review_from_row).transpose()
+}
+
 impl EmbeddedReviews {
     pub fn new(pool: SqlitePool) -> Self {
         Self { pool }
     }
+
+    async fn write_transaction(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)
+    }
+
+    async fn count(&self, sql: &str, bind: Bind) -> Result<u64, StoreError> {
+        let query = sqlx::query_scalar::<_, i64>(sql);
+        let query = match bind {
+            Bind::Movie(movie) => query.bind(movie.get()),
+            Bind::User(user) => query.bind(user_text(user)),
+        };
+        let total = query.fetch_one(&self.pool).await.map_err(db)?;
+        Ok(u64::try_from(total).unwrap_or(0))
+    }
+
+    async fn page(
+        &self,
+        filter: &str,
+        bind: Bind,
+        order: &str,
+        page: PageRequest,
+    ) -> Result<Vec<Review>, StoreError> {
+        let sql = format!(
+            "SELECT {REVIEW_COLUMNS} FROM reviews WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"
+        );
+        let query = sqlx::query(&sql);
+        let query = match bind {
+            Bind::Movie(movie) => query.bind(movie.get()),
+            Bind::User(user) => query.bind(user_text(user)),
+        };
+        let rows = query
+            .bind(i64::try_from(page.limit()).unwrap_or(i64::MAX))
+            .bind(i64::try_from(page.offset()).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(review_from_row).collect()
+    }
+}
+
+/// The one value a list query filters on.
+enum Bind {
+    Movie(MovieId),
+    User(UserId),
 }
 
 #[async_trait::async_trait]
@@ -25,12 +168,206 @@ impl ReviewStore for EmbeddedReviews {
         crate::stores::embedded::ping(&self.pool, STORE).await
     }
 
-    async fn anonymise_user(&self, _user: UserId) -> Result<(), StoreError> {
-        Err(pending())
+    async fn create_review(&self, review: &NewReview) -> Result<CreateOutcome, StoreError> {
+        let movie = review.movie_id;
+        let user = user_text(review.user_id);
+        let mut tx = self.write_transaction().await?;
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM reviews WHERE movie_id = ? AND user_id = ?")
+                .bind(movie.get())
+                .bind(&user)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?;
+        if let Some(existing) = existing.and_then(ReviewId::new) {
+            tx.rollback().await.map_err(db)?;
+            return Ok(CreateOutcome::Duplicate(existing));
+        }
+        sqlx::query("INSERT INTO movie_ratings (movie_id) VALUES (?) ON CONFLICT DO NOTHING")
+            .bind(movie.get())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        let now = now_micros();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO reviews (movie_id, user_id, rating, title, body, contains_spoilers, \
+             version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+        )
+        .bind(movie.get())
+        .bind(&user)
+        .bind(i64::from(review.rating.get()))
+        .bind(review.title.as_ref().map(|t| t.as_str()))
+        .bind(review.body.as_str())
+        .bind(review.contains_spoilers)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        change_aggregate(&mut tx, movie, None, Some(review.rating)).await?;
+        let rating = read_aggregate(&mut tx, movie).await?;
+        tx.commit().await.map_err(db)?;
+        let id =
+            ReviewId::new(id).ok_or_else(|| StoreError::Internal("bad id for a review".into()))?;
+        Ok(CreateOutcome::Created(Written {
+            review: Review {
+                id,
+                movie_id: movie,
+                user_id: Some(review.user_id),
+                rating: review.rating,
+                title: review.title.as_ref().map(|t| t.as_str().to_string()),
+                body: review.body.as_str().to_string(),
+                contains_spoilers: review.contains_spoilers,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+            rating,
+        }))
     }
-}
 
-/// Methods whose feature has not landed yet fail loudly rather than pretend.
-fn pending() -> StoreError {
-    StoreError::Internal("arrives with the reviews feature".into())
+    async fn review(&self, id: ReviewId) -> Result<Option<Review>, StoreError> {
+        let sql = format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?");
+        let row = sqlx::query(&sql)
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(review_from_row).transpose()
+    }
+
+    async fn update_review(
+        &self,
+        id: ReviewId,
+        author: UserId,
+        expected_version: Option<u64>,
+        patch: &ReviewPatch,
+    ) -> Result<Written, StoreError> {
+        let mut tx = self.write_transaction().await?;
+        let current = review_in(&mut tx, id)
+            .await?
+            .filter(|r| r.user_id == Some(author))
+            .ok_or_else(|| StoreError::NotFound("review".into()))?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let updated = current.patched(patch);
+        sqlx::query(
+            "UPDATE reviews SET rating = ?, title = ?, body = ?, contains_spoilers = ?, \
+             version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+        )
+        .bind(i64::from(updated.rating.get()))
+        .bind(updated.title.as_deref())
+        .bind(updated.body.as_str())
+        .bind(updated.contains_spoilers)
+        .bind(updated.updated_at)
+        .bind(id.get())
+        .bind(i64::try_from(current.version).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        let movie = current.movie_id;
+        if updated.rating != current.rating {
+            change_aggregate(&mut tx, movie, Some(current.rating), Some(updated.rating)).await?;
+        }
+        let rating = read_aggregate(&mut tx, movie).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(Written {
+            review: updated,
+            rating,
+        })
+    }
+
+    async fn delete_review(&self, id: ReviewId, by: Deleter) -> Result<Written, StoreError> {
+        let mut tx = self.write_transaction().await?;
+        let current = review_in(&mut tx, id)
+            .await?
+            .filter(|r| match by {
+                Deleter::Admin => true,
+                Deleter::Author(user) => r.user_id == Some(user),
+            })
+            .ok_or_else(|| StoreError::NotFound("review".into()))?;
+        sqlx::query("DELETE FROM reviews WHERE id = ?")
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        let movie = current.movie_id;
+        change_aggregate(&mut tx, movie, Some(current.rating), None).await?;
+        let rating = read_aggregate(&mut tx, movie).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(Written {
+            review: current,
+            rating,
+        })
+    }
+
+    async fn movie_reviews(
+        &self,
+        movie: MovieId,
+        sort: ReviewSort,
+        page: PageRequest,
+    ) -> Result<ReviewPage, StoreError> {
+        let total = self
+            .count(
+                "SELECT COUNT(*) FROM reviews WHERE movie_id = ?",
+                Bind::Movie(movie),
+            )
+            .await?;
+        let reviews = if page.offset() >= total {
+            Vec::new()
+        } else {
+            self.page("movie_id = ?", Bind::Movie(movie), sort.order_by(), page)
+                .await?
+        };
+        Ok(ReviewPage { reviews, total })
+    }
+
+    async fn user_reviews(
+        &self,
+        user: UserId,
+        page: PageRequest,
+    ) -> Result<ReviewPage, StoreError> {
+        let total = self
+            .count(
+                "SELECT COUNT(*) FROM reviews WHERE user_id = ?",
+                Bind::User(user),
+            )
+            .await?;
+        let reviews = if page.offset() >= total {
+            Vec::new()
+        } else {
+            self.page(
+                "user_id = ?",
+                Bind::User(user),
+                ReviewSort::Newest.order_by(),
+                page,
+            )
+            .await?
+        };
+        Ok(ReviewPage { reviews, total })
+    }
+
+    async fn movie_rating(&self, movie: MovieId) -> Result<RatingAggregate, StoreError> {
+        let sql = format!("SELECT {AGGREGATE_COLUMNS} FROM movie_ratings WHERE movie_id = ?");
+        let row = sqlx::query(&sql)
+            .bind(movie.get())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        match row {
+            Some(row) => aggregate_from_row(movie, &row),
+            None => Ok(RatingAggregate::empty(movie)),
+        }
+    }
+
+    async fn anonymise_user(&self, user: UserId) -> Result<(), StoreError> {
+        // The version moves on: the review's author changed, so must its ETag.
+        sqlx::query("UPDATE reviews SET user_id = NULL, version = version + 1 WHERE user_id = ?")
+            .bind(user_text(user))
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(db)
+    }
 }

@@ -1,16 +1,179 @@
 //! MySQL / MariaDB adapter of [`ReviewStore`].
+//!
+//! Writers of one movie lock its `movie_ratings` row first (`SELECT … FOR UPDATE`), then touch
+//! reviews: one lock order for every write, so concurrent writers queue instead of deadlocking.
+//! A deadlock InnoDB still reports (it can, on index gaps) is retried a few times.
 
-use sqlx::MySqlPool;
+use std::future::Future;
+use std::time::Duration;
 
-use crate::domain::UserId;
+use chrono::NaiveDateTime;
+use sqlx::mysql::MySqlRow;
+use sqlx::{MySql, MySqlPool, Row, Transaction};
 
-use super::ReviewStore;
+use super::model::{
+    now_micros, CreateOutcome, NewReview, RatingAggregate, Review, ReviewId, ReviewPage,
+    ReviewPatch, ReviewSort, Written, AGGREGATE_COLUMNS,
+};
+use super::row::{RawReview, REVIEW_COLUMNS};
+use super::{aggregate_change, Deleter, ReviewStore};
+use crate::domain::{MovieId, UserId};
+use crate::http::PageRequest;
 use crate::stores::StoreError;
 
 const STORE: &str = "reviews";
+/// Attempts of a transaction InnoDB chose as a deadlock victim.
+const MAX_ATTEMPTS: u32 = 5;
 
 pub struct MySqlReviews {
     pool: MySqlPool,
+}
+
+/// Why one attempt of a transaction stopped: a database error (maybe retryable) or an answer.
+enum Stop {
+    Db(sqlx::Error),
+    Store(StoreError),
+}
+
+impl From<sqlx::Error> for Stop {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Db(error)
+    }
+}
+
+impl From<StoreError> for Stop {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+fn db(error: sqlx::Error) -> StoreError {
+    StoreError::from_sqlx(STORE, error)
+}
+
+/// Deadlock (1213) or serialization failure (40001): the transaction was rolled back and may run
+/// again unchanged.
+fn is_retryable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(e) => {
+            e.code().is_some_and(|c| c == "40001" || c == "1213")
+                || e.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+                    .is_some_and(|m| m.number() == 1213)
+        }
+        _ => false,
+    }
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or ran [`MAX_ATTEMPTS`] times.
+async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Stop>>,
+{
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match attempt().await {
+            Ok(value) => return Ok(value),
+            Err(Stop::Store(error)) => return Err(error),
+            Err(Stop::Db(error)) if tries < MAX_ATTEMPTS && is_retryable(&error) => {
+                tracing::debug!(tries, "review write was a deadlock victim; retrying");
+                // A short, growing pause lets the winner commit first.
+                tokio::time::sleep(Duration::from_millis(5 * u64::from(tries))).await;
+            }
+            Err(Stop::Db(error)) => return Err(db(error)),
+        }
+    }
+}
+
+fn review_from_row(row: &MySqlRow) -> Result<Review, sqlx::Error> {
+    let id: u64 = row.try_get("id")?;
+    let version: u64 = row.try_get("version")?;
+    let rating: i8 = row.try_get("rating")?;
+    let created_at: NaiveDateTime = row.try_get("created_at")?;
+    let updated_at: NaiveDateTime = row.try_get("updated_at")?;
+    RawReview {
+        id: i64::try_from(id).unwrap_or(0),
+        movie_id: row.try_get("movie_id")?,
+        user_id: row.try_get("user_id")?,
+        rating: i64::from(rating),
+        title: row.try_get("title")?,
+        body: row.try_get("body")?,
+        contains_spoilers: row.try_get("contains_spoilers")?,
+        version: i64::try_from(version).unwrap_or(-1),
+        created_at: created_at.and_utc(),
+        updated_at: updated_at.and_utc(),
+    }
+    .into_review()
+    .map_err(|e| sqlx::Error::Decode(e.to_string().into()))
+}
+
+fn aggregate_from_row(movie: MovieId, row: &MySqlRow) -> Result<RatingAggregate, StoreError> {
+    let get = |column: &str| row.try_get::<i64, _>(column).map_err(db);
+    let mut histogram = [0i64; 10];
+    for (slot, column) in histogram.iter_mut().zip(super::model::HISTOGRAM_COLUMNS) {
+        *slot = get(column)?;
+    }
+    RatingAggregate::from_columns(
+        movie,
+        get("rating_count")?,
+        get("rating_sum")?,
+        histogram,
+        get("revision")?,
+    )
+}
+
+/// Locks the movie's aggregate row for the rest of the transaction and returns it.
+async fn lock_aggregate(
+    tx: &mut Transaction<'_, MySql>,
+    movie: MovieId,
+) -> Result<RatingAggregate, Stop> {
+    let sql =
+        format!("SELECT {AGGREGATE_COLUMNS} FROM movie_ratings WHERE movie_id = ? FOR UPDATE");
+    let row = sqlx::query(&sql)
+        .bind(movie.get())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::Internal(format!("movie_ratings row of {movie} is missing")))?;
+    Ok(aggregate_from_row(movie, &row)?)
+}
+
+async fn read_aggregate(
+    tx: &mut Transaction<'_, MySql>,
+    movie: MovieId,
+) -> Result<RatingAggregate, Stop> {
+    let sql = format!("SELECT {AGGREGATE_COLUMNS} FROM movie_ratings WHERE movie_id = ?");
+    let row = sqlx::query(&sql)
+        .bind(movie.get())
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(aggregate_from_row(movie, &row)?)
+}
+
+async fn change_aggregate(
+    tx: &mut Transaction<'_, MySql>,
+    movie: MovieId,
+    removed: Option<super::Rating>,
+    added: Option<super::Rating>,
+) -> Result<(), Stop> {
+    sqlx::query(&aggregate_change(removed, added))
+        .bind(now_micros().naive_utc())
+        .bind(movie.get())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn locked_review(
+    tx: &mut Transaction<'_, MySql>,
+    id: ReviewId,
+) -> Result<Option<Review>, Stop> {
+    let sql = format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ? FOR UPDATE");
+    let row = sqlx::query(&sql)
+        .bind(id.get())
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.as_ref().map(review_from_row).transpose()?)
 }
 
 impl MySqlReviews {
@@ -21,6 +184,168 @@ impl MySqlReviews {
     pub fn pool(&self) -> &MySqlPool {
         &self.pool
     }
+
+    /// The movie a review belongs to (it never changes), to lock its aggregate first.
+    async fn movie_of(&self, id: ReviewId) -> Result<MovieId, StoreError> {
+        let movie: Option<i64> = sqlx::query_scalar("SELECT movie_id FROM reviews WHERE id = ?")
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        movie
+            .and_then(MovieId::new)
+            .ok_or_else(|| StoreError::NotFound("review".into()))
+    }
+
+    async fn try_create(&self, review: &NewReview) -> Result<CreateOutcome, Stop> {
+        let movie = review.movie_id;
+        let mut tx = self.pool.begin().await?;
+        lock_aggregate(&mut tx, movie).await?;
+        let existing: Option<u64> =
+            sqlx::query_scalar("SELECT id FROM reviews WHERE movie_id = ? AND user_id = ?")
+                .bind(movie.get())
+                .bind(review.user_id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(existing) = existing.and_then(|id| ReviewId::new(i64::try_from(id).ok()?)) {
+            tx.rollback().await?;
+            return Ok(CreateOutcome::Duplicate(existing));
+        }
+        let now = now_micros();
+        let inserted = sqlx::query(
+            "INSERT INTO reviews (movie_id, user_id, rating, title, body, contains_spoilers, \
+             version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+        )
+        .bind(movie.get())
+        .bind(review.user_id.0)
+        .bind(review.rating.get())
+        .bind(review.title.as_ref().map(|t| t.as_str()))
+        .bind(review.body.as_str())
+        .bind(review.contains_spoilers)
+        .bind(now.naive_utc())
+        .bind(now.naive_utc())
+        .execute(&mut *tx)
+        .await?;
+        change_aggregate(&mut tx, movie, None, Some(review.rating)).await?;
+        let rating = read_aggregate(&mut tx, movie).await?;
+        tx.commit().await?;
+        let id = i64::try_from(inserted.last_insert_id())
+            .ok()
+            .and_then(ReviewId::new)
+            .ok_or_else(|| StoreError::Internal("no id for the new review".into()))?;
+        Ok(CreateOutcome::Created(Written {
+            review: Review {
+                id,
+                movie_id: movie,
+                user_id: Some(review.user_id),
+                rating: review.rating,
+                title: review.title.as_ref().map(|t| t.as_str().to_string()),
+                body: review.body.as_str().to_string(),
+                contains_spoilers: review.contains_spoilers,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+            rating,
+        }))
+    }
+
+    async fn try_update(
+        &self,
+        movie: MovieId,
+        id: ReviewId,
+        author: UserId,
+        expected_version: Option<u64>,
+        patch: &ReviewPatch,
+    ) -> Result<Written, Stop> {
+        let mut tx = self.pool.begin().await?;
+        lock_aggregate(&mut tx, movie).await?;
+        let current = locked_review(&mut tx, id)
+            .await?
+            .filter(|r| r.user_id == Some(author))
+            .ok_or_else(|| StoreError::NotFound("review".into()))?;
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Err(StoreError::VersionMismatch.into());
+        }
+        let updated = current.patched(patch);
+        sqlx::query(
+            "UPDATE reviews SET rating = ?, title = ?, body = ?, contains_spoilers = ?, \
+             version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+        )
+        .bind(updated.rating.get())
+        .bind(updated.title.as_deref())
+        .bind(updated.body.as_str())
+        .bind(updated.contains_spoilers)
+        .bind(updated.updated_at.naive_utc())
+        .bind(id.get())
+        .bind(current.version)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rating != current.rating {
+            change_aggregate(&mut tx, movie, Some(current.rating), Some(updated.rating)).await?;
+        }
+        let rating = read_aggregate(&mut tx, movie).await?;
+        tx.commit().await?;
+        Ok(Written {
+            review: updated,
+            rating,
+        })
+    }
+
+    async fn try_delete(&self, movie: MovieId, id: ReviewId, by: Deleter) -> Result<Written, Stop> {
+        let mut tx = self.pool.begin().await?;
+        lock_aggregate(&mut tx, movie).await?;
+        let current = locked_review(&mut tx, id)
+            .await?
+            .filter(|r| match by {
+                Deleter::Admin => true,
+                Deleter::Author(user) => r.user_id == Some(user),
+            })
+            .ok_or_else(|| StoreError::NotFound("review".into()))?;
+        sqlx::query("DELETE FROM reviews WHERE id = ?")
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+        change_aggregate(&mut tx, movie, Some(current.rating), None).await?;
+        let rating = read_aggregate(&mut tx, movie).await?;
+        tx.commit().await?;
+        Ok(Written {
+            review: current,
+            rating,
+        })
+    }
+
+    async fn page(
+        &self,
+        filter: &str,
+        bind: Bind,
+        order: &str,
+        page: PageRequest,
+    ) -> Result<Vec<Review>, StoreError> {
+        let sql = format!(
+            "SELECT {REVIEW_COLUMNS} FROM reviews WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"
+        );
+        let query = sqlx::query(&sql);
+        let query = match bind {
+            Bind::Movie(movie) => query.bind(movie.get()),
+            Bind::User(user) => query.bind(user.0),
+        };
+        let rows = query
+            .bind(page.limit())
+            .bind(page.offset())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter()
+            .map(|row| review_from_row(row).map_err(db))
+            .collect()
+    }
+}
+
+/// The one value a list query filters on.
+enum Bind {
+    Movie(MovieId),
+    User(UserId),
 }
 
 #[async_trait::async_trait]
@@ -30,15 +355,126 @@ impl ReviewStore for MySqlReviews {
             .execute(&self.pool)
             .await
             .map(|_| ())
-            .map_err(|e| StoreError::from_sqlx(STORE, e))
+            .map_err(db)
     }
 
-    async fn anonymise_user(&self, _user: UserId) -> Result<(), StoreError> {
-        Err(pending())
+    async fn create_review(&self, review: &NewReview) -> Result<CreateOutcome, StoreError> {
+        // The aggregate row must exist before it can be locked. Created outside the transaction
+        // (autocommit), so no transaction ever holds a shared lock it later has to upgrade.
+        sqlx::query("INSERT IGNORE INTO movie_ratings (movie_id) VALUES (?)")
+            .bind(review.movie_id.get())
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        let outcome = retrying(|| self.try_create(review)).await;
+        match outcome {
+            // The unique key backs the check above up; report the review that won.
+            Err(StoreError::Conflict(_)) => {
+                let existing: Option<u64> =
+                    sqlx::query_scalar("SELECT id FROM reviews WHERE movie_id = ? AND user_id = ?")
+                        .bind(review.movie_id.get())
+                        .bind(review.user_id.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db)?;
+                existing
+                    .and_then(|id| ReviewId::new(i64::try_from(id).ok()?))
+                    .map(CreateOutcome::Duplicate)
+                    .ok_or_else(|| StoreError::Conflict("review".into()))
+            }
+            other => other,
+        }
     }
-}
 
-/// Methods whose feature has not landed yet fail loudly rather than pretend.
-fn pending() -> StoreError {
-    StoreError::Internal("arrives with the reviews feature".into())
+    async fn review(&self, id: ReviewId) -> Result<Option<Review>, StoreError> {
+        let sql = format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?");
+        let row = sqlx::query(&sql)
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(review_from_row).transpose().map_err(db)
+    }
+
+    async fn update_review(
+        &self,
+        id: ReviewId,
+        author: UserId,
+        expected_version: Option<u64>,
+        patch: &ReviewPatch,
+    ) -> Result<Written, StoreError> {
+        let movie = self.movie_of(id).await?;
+        retrying(|| self.try_update(movie, id, author, expected_version, patch)).await
+    }
+
+    async fn delete_review(&self, id: ReviewId, by: Deleter) -> Result<Written, StoreError> {
+        let movie = self.movie_of(id).await?;
+        retrying(|| self.try_delete(movie, id, by)).await
+    }
+
+    async fn movie_reviews(
+        &self,
+        movie: MovieId,
+        sort: ReviewSort,
+        page: PageRequest,
+    ) -> Result<ReviewPage, StoreError> {
+        // The aggregate's count is the number of the movie's reviews (same transactions), and
+        // costs one primary-key read instead of a COUNT over the index.
+        let total = self.movie_rating(movie).await?.count;
+        let reviews = if page.offset() >= total {
+            Vec::new()
+        } else {
+            self.page("movie_id = ?", Bind::Movie(movie), sort.order_by(), page)
+                .await?
+        };
+        Ok(ReviewPage { reviews, total })
+    }
+
+    async fn user_reviews(
+        &self,
+        user: UserId,
+        page: PageRequest,
+    ) -> Result<ReviewPage, StoreError> {
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reviews WHERE user_id = ?")
+            .bind(user.0)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        let total = u64::try_from(total).unwrap_or(0);
+        let reviews = if page.offset() >= total {
+            Vec::new()
+        } else {
+            self.page(
+                "user_id = ?",
+                Bind::User(user),
+                ReviewSort::Newest.order_by(),
+                page,
+            )
+            .await?
+        };
+        Ok(ReviewPage { reviews, total })
+    }
+
+    async fn movie_rating(&self, movie: MovieId) -> Result<RatingAggregate, StoreError> {
+        let sql = format!("SELECT {AGGREGATE_COLUMNS} FROM movie_ratings WHERE movie_id = ?");
+        let row = sqlx::query(&sql)
+            .bind(movie.get())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        match row {
+            Some(row) => aggregate_from_row(movie, &row),
+            None => Ok(RatingAggregate::empty(movie)),
+        }
+    }
+
+    async fn anonymise_user(&self, user: UserId) -> Result<(), StoreError> {
+        // The version moves on: the review's author changed, so must its ETag.
+        sqlx::query("UPDATE reviews SET user_id = NULL, version = version + 1 WHERE user_id = ?")
+            .bind(user.0)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(db)
+    }
 }

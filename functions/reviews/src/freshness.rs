@@ -1,0 +1,161 @@
+//! Keeping every copy of a movie's rating in step with the reviews store.
+//!
+//! After a write, the movie's aggregate is read back and copied into the catalog and the cache,
+//! and the cached movie, lists and the author's recommendations are dropped. Two guarantees:
+//!
+//! - Writes of one movie finish their follow-up one at a time in this container (a striped lock),
+//!   each with the aggregate read *after* taking the lock, so the last copy written is never an
+//!   older aggregate than one committed before it.
+//! - A cached rating carries the aggregate's revision, and this container remembers the highest
+//!   revision it wrote. A cached copy older than that (put there by a read that raced the write)
+//!   is ignored and replaced, so a read here never shows a rating older than the last write here.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+use shared::cache::{ttl, CacheStatus};
+use shared::domain::{MovieId, UserId};
+use shared::stores::reviews::RatingAggregate;
+use shared::stores::StoreError;
+use shared::AppState;
+use tokio::sync::Mutex;
+
+use crate::views::MovieRatingView;
+
+/// Number of lock stripes: movies hash onto them; collisions only serialize unrelated movies.
+const STRIPES: usize = 64;
+/// Movies whose last-written revision is remembered (older ones fall back to the TTL).
+const REMEMBERED_MOVIES: u64 = 100_000;
+
+/// The per-container state of rating freshness, shared by every request through an extension.
+pub struct RatingFreshness {
+    stripes: Vec<Mutex<()>>,
+    written: moka::future::Cache<MovieId, u64>,
+}
+
+/// What the cache holds for a movie's rating: the answer and the revision it was read at.
+#[derive(Serialize, Deserialize)]
+struct CachedRating {
+    revision: u64,
+    rating: MovieRatingView,
+}
+
+impl CachedRating {
+    fn new(movie: MovieId, aggregate: &RatingAggregate) -> Self {
+        Self {
+            revision: aggregate.revision,
+            rating: MovieRatingView::new(movie, aggregate),
+        }
+    }
+}
+
+impl RatingFreshness {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self {
+            stripes: (0..STRIPES).map(|_| Mutex::new(())).collect(),
+            written: moka::future::Cache::builder()
+                .max_capacity(REMEMBERED_MOVIES)
+                .time_to_live(ttl::DETAILS)
+                .build(),
+        })
+    }
+
+    fn stripe(&self, movie: MovieId) -> &Mutex<()> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        movie.hash(&mut hasher);
+        let index = usize::try_from(hasher.finish() % STRIPES as u64).unwrap_or(0);
+        &self.stripes[index]
+    }
+
+    /// The movie's rating, from the cache when the cached copy is not older than the last write
+    /// this container made.
+    pub async fn rating(
+        &self,
+        state: &AppState,
+        movie: MovieId,
+    ) -> Result<(MovieRatingView, CacheStatus), StoreError> {
+        let cache = state.cache();
+        let key = cache.movie_rating_key(movie);
+        let load = || async {
+            let aggregate = state.reviews()?.movie_rating(movie).await?;
+            Ok(CachedRating::new(movie, &aggregate))
+        };
+        let (bytes, status) = cache.get_or_load_json(&key, ttl::DETAILS, load).await?;
+        let floor = self.written.get(&movie).await.unwrap_or(0);
+        match serde_json::from_slice::<CachedRating>(&bytes) {
+            Ok(cached) if cached.revision >= floor => Ok((cached.rating, status)),
+            _ => {
+                // Older than our last write (or unreadable): read the store and fix the cache.
+                let aggregate = state.reviews()?.movie_rating(movie).await?;
+                let fresh = CachedRating::new(movie, &aggregate);
+                store_in_cache(state, &key, &fresh).await;
+                Ok((fresh.rating, CacheStatus::Miss))
+            }
+        }
+    }
+
+    /// Brings the catalog and the cache up to date after a committed write of `movie`'s reviews.
+    /// `written` is the aggregate the write's transaction ended with; `author` is the author
+    /// whose recommendations depend on their ratings. Failures are logged, not returned: the
+    /// write itself succeeded, and the next write (or the TTL) repairs a missed copy.
+    pub async fn after_write(
+        &self,
+        state: &AppState,
+        movie: MovieId,
+        written: RatingAggregate,
+        author: Option<UserId>,
+    ) {
+        let _turn = self.stripe(movie).lock().await;
+        let latest = match state.reviews() {
+            Ok(reviews) => reviews.movie_rating(movie).await,
+            Err(error) => Err(error),
+        };
+        let latest = match latest {
+            Ok(latest) if latest.revision >= written.revision => latest,
+            Ok(_) => written,
+            Err(error) => {
+                tracing::warn!(movie = %movie, error = %error, "could not re-read the rating");
+                written
+            }
+        };
+        let floor = self.written.get(&movie).await.unwrap_or(0);
+        if latest.revision > floor {
+            self.written.insert(movie, latest.revision).await;
+        }
+
+        let catalog = match state.catalog() {
+            Ok(catalog) => catalog.set_movie_rating(movie, latest.summary()).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = catalog {
+            tracing::error!(movie = %movie, error = %error, "could not copy the rating into the catalog");
+        }
+
+        let cache = state.cache();
+        // Drops the movie document, its rating, similar list and every list page.
+        cache.invalidate_movie(movie).await;
+        store_in_cache(
+            state,
+            &cache.movie_rating_key(movie),
+            &CachedRating::new(movie, &latest),
+        )
+        .await;
+        if let Some(author) = author {
+            cache.invalidate_recommendations(author).await;
+        }
+    }
+}
+
+async fn store_in_cache(state: &AppState, key: &str, value: &CachedRating) {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => {
+            state
+                .cache()
+                .set_raw(key, Bytes::from(bytes), ttl::DETAILS)
+                .await;
+        }
+        Err(error) => tracing::error!(error = %error, "could not encode a rating for the cache"),
+    }
+}
