@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod catalog_query;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -182,3 +182,33 @@ pub struct SeedRun {
     /// Where to resume: opaque to the store, owned by the importer.
     pub cursor: serde_json::Value,
 }
+
+/// A person as lists show them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PersonSummary {
+    pub id: PersonId,
+    pub name: String,
+    pub profile_path: Option<String>,
+    pub known_for_department: Option<String>,
+    pub popularity: f64,
+}
+
+impl Person {
+    pub fn summary(&self) -> PersonSummary {
+        PersonSummary {
+            id: self.id,
+            name: self.name.clone(),
+            profile_path: self.profile_path.clone(),
+            known_for_department: self.known_for_department.clone(),
+            popularity: self.popularity,
+        }
+    }
+}
+
+/// A genre with the number of catalog movies in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct GenreCount {
+    pub id: GenreId,
+    pub name: String,
+    pub movie_count: u64,
+}

@@ -6,8 +6,8 @@ mod ids;
 mod movie;
 
 pub use catalog::{
-    AppSettings, CastMember, Credits, CrewMember, Genre, Keyword, Movie, MovieSource, Person,
-    PersonCredit, SeedCounts, SeedRun, SeedStatus, UpsertOutcome,
+    AppSettings, CastMember, Credits, CrewMember, Genre, GenreCount, Keyword, Movie, MovieSource,
+    Person, PersonCredit, PersonSummary, SeedCounts, SeedRun, SeedStatus, UpsertOutcome,
 };
 pub use ids::{GenreId, MovieId, PersonId, UserId};
 pub use movie::{MovieSummary, RatingSummary};

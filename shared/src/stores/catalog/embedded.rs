@@ -1,9 +1,19 @@
 //! Embedded (SQLite) adapter of [`CatalogStore`].
+//!
+//! Each movie and person is one JSON document plus indexed scalar columns; genres, keywords and
+//! people of a movie are relation tables, so discover filters are SQL joins. Search runs on FTS5
+//! tables whose tokenizer folds case and accents. MovieVerse's rating lives in its own columns
+//! (the reviews store owns it) and overrides the document's copy on every read.
 
-use sqlx::SqlitePool;
+use std::collections::HashMap;
 
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+
+use crate::catalog_query::{movie_content_hash, person_content_hash, top_score};
 use crate::domain::{
-    Genre, GenreId, Movie, MovieId, MovieSummary, Person, RatingSummary, SeedRun, UpsertOutcome,
+    Genre, GenreId, Movie, MovieId, MovieSource, MovieSummary, Person, RatingSummary, SeedRun,
+    UpsertOutcome,
 };
 
 use super::CatalogStore;
@@ -21,58 +31,384 @@ impl EmbeddedCatalog {
     }
 }
 
+fn db(error: sqlx::Error) -> StoreError {
+    StoreError::from_sqlx(STORE, error)
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Internal(e.to_string()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Internal(format!("stored catalog document is malformed: {e}")))
+}
+
+/// Ids as a JSON array, for `json_each(?)`: one bound parameter whatever the number of ids.
+fn id_array<T: Copy + Into<i64>>(ids: &[T]) -> String {
+    let ids: Vec<i64> = ids.iter().map(|&id| id.into()).collect();
+    serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())
+}
+
+fn to_i64(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+fn to_u64(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+fn source_text(source: MovieSource) -> &'static str {
+    match source {
+        MovieSource::Tmdb => "tmdb",
+        MovieSource::User => "user",
+    }
+}
+
+/// Columns of `catalog_movies` that a summary reads.
+pub(super) const SUMMARY_COLUMNS: &str = "id, title, release_date, poster_path, genre_ids, \
+     popularity, vote_average, vote_count, rating_average, rating_count";
+
+pub(super) fn summary_from_row(row: &SqliteRow) -> Result<MovieSummary, StoreError> {
+    let id: i64 = row.try_get("id").map_err(db)?;
+    let release_date: Option<String> = row.try_get("release_date").map_err(db)?;
+    let genre_ids: String = row.try_get("genre_ids").map_err(db)?;
+    Ok(MovieSummary {
+        id: MovieId::new(id).ok_or_else(|| StoreError::Internal("stored movie id".into()))?,
+        title: row.try_get("title").map_err(db)?,
+        release_date: release_date.and_then(|d| d.parse().ok()),
+        poster_path: row.try_get("poster_path").map_err(db)?,
+        genre_ids: from_json(&genre_ids)?,
+        popularity: row.try_get("popularity").map_err(db)?,
+        vote_average: row.try_get("vote_average").map_err(db)?,
+        vote_count: to_u64(row.try_get("vote_count").map_err(db)?),
+        rating: RatingSummary {
+            average: row.try_get("rating_average").map_err(db)?,
+            count: to_u64(row.try_get("rating_count").map_err(db)?),
+        },
+    })
+}
+
+/// A whole movie from a row holding `document`, `rating_average` and `rating_count`.
+pub(super) fn movie_from_row(row: &SqliteRow) -> Result<Movie, StoreError> {
+    let document: String = row.try_get("document").map_err(db)?;
+    let mut movie: Movie = from_json(&document)?;
+    movie.rating = RatingSummary {
+        average: row.try_get("rating_average").map_err(db)?,
+        count: to_u64(row.try_get("rating_count").map_err(db)?),
+    };
+    Ok(movie)
+}
+
+/// Writes a movie's row (insert or full update, keeping `rating`), its relation rows and its
+/// search row, inside `tx`.
+pub(super) async fn write_movie(
+    tx: &mut Transaction<'_, Sqlite>,
+    movie: &Movie,
+    rating: RatingSummary,
+    insert: bool,
+) -> Result<(), StoreError> {
+    let id = movie.id.get();
+    let genre_ids: Vec<i64> = movie.genres.iter().map(|g| g.id.get()).collect();
+    let mut stored = movie.clone();
+    stored.rating = rating;
+    let document = to_json(&stored)?;
+    let sql = if insert {
+        "INSERT INTO catalog_movies (title, sort_title, release_date, original_language, \
+         poster_path, genre_ids, popularity, vote_average, vote_count, rating_average, \
+         rating_count, top_score, source, content_hash, updated_at, document, id) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    } else {
+        "UPDATE catalog_movies SET title = ?, sort_title = ?, release_date = ?, \
+         original_language = ?, poster_path = ?, genre_ids = ?, popularity = ?, \
+         vote_average = ?, vote_count = ?, rating_average = ?, rating_count = ?, top_score = ?, \
+         source = ?, content_hash = ?, updated_at = ?, document = ? WHERE id = ?"
+    };
+    sqlx::query(sql)
+        .bind(&movie.title)
+        .bind(crate::catalog_query::fold(&movie.title))
+        .bind(movie.release_date.map(|d| d.to_string()))
+        .bind(&movie.original_language)
+        .bind(&movie.poster_path)
+        .bind(to_json(&genre_ids)?)
+        .bind(movie.popularity)
+        .bind(movie.vote_average)
+        .bind(to_i64(movie.vote_count))
+        .bind(rating.average)
+        .bind(to_i64(rating.count))
+        .bind(top_score(rating, movie.vote_average, movie.vote_count))
+        .bind(source_text(movie.source))
+        .bind(movie_content_hash(movie))
+        .bind(movie.updated_at.to_rfc3339())
+        .bind(document)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
+
+    for table in [
+        "catalog_movie_genres",
+        "catalog_movie_keywords",
+        "catalog_movie_people",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE movie_id = ?"))
+            .bind(id)
+            .execute(&mut **tx)
+            .await
+            .map_err(db)?;
+    }
+    let keyword_ids: Vec<i64> = movie.keywords.iter().map(|k| k.id).collect();
+    let person_ids: Vec<i64> = movie
+        .credits
+        .cast
+        .iter()
+        .map(|c| c.person_id.get())
+        .chain(movie.credits.crew.iter().map(|c| c.person_id.get()))
+        .collect();
+    for (table, column, ids) in [
+        ("catalog_movie_genres", "genre_id", &genre_ids),
+        ("catalog_movie_keywords", "keyword_id", &keyword_ids),
+        ("catalog_movie_people", "person_id", &person_ids),
+    ] {
+        if ids.is_empty() {
+            continue;
+        }
+        // One statement per relation: the ids go in as one JSON parameter.
+        sqlx::query(&format!(
+            "INSERT OR IGNORE INTO {table} (movie_id, {column}) \
+             SELECT ?, value FROM json_each(?)"
+        ))
+        .bind(id)
+        .bind(to_json(ids)?)
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
+    }
+
+    sqlx::query("DELETE FROM catalog_movies_fts WHERE rowid = ?")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
+    sqlx::query(
+        "INSERT INTO catalog_movies_fts (rowid, title, original_title, overview) \
+         VALUES (?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(&movie.title)
+    .bind(movie.original_title.as_deref().unwrap_or(""))
+    .bind(movie.overview.as_deref().unwrap_or(""))
+    .execute(&mut **tx)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl CatalogStore for EmbeddedCatalog {
     async fn ping(&self) -> Result<(), StoreError> {
         crate::stores::embedded::ping(&self.pool, STORE).await
     }
 
-    async fn movie_summaries(&self, _ids: &[MovieId]) -> Result<Vec<MovieSummary>, StoreError> {
-        Err(pending())
+    async fn movie_summaries(&self, ids: &[MovieId]) -> Result<Vec<MovieSummary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM catalog_movies \
+             WHERE id IN (SELECT value FROM json_each(?))"
+        ))
+        .bind(id_array(ids))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let mut found: HashMap<MovieId, MovieSummary> = rows
+            .iter()
+            .map(|row| summary_from_row(row).map(|s| (s.id, s)))
+            .collect::<Result<_, _>>()?;
+        // The order asked for; a repeated id appears once, where it was first asked.
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
-    async fn movie_exists(&self, _id: MovieId) -> Result<bool, StoreError> {
-        Err(pending())
+    async fn movie_exists(&self, id: MovieId) -> Result<bool, StoreError> {
+        sqlx::query("SELECT 1 FROM catalog_movies WHERE id = ?")
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await
+            .map(|row| row.is_some())
+            .map_err(db)
     }
 
-    async fn existing_genres(&self, _ids: &[GenreId]) -> Result<Vec<GenreId>, StoreError> {
-        Err(pending())
+    async fn existing_genres(&self, ids: &[GenreId]) -> Result<Vec<GenreId>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM catalog_genres WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        )
+        .bind(id_array(ids))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows.into_iter().filter_map(GenreId::new).collect())
     }
 
-    async fn set_movie_rating(
-        &self,
-        _id: MovieId,
-        _rating: RatingSummary,
-    ) -> Result<(), StoreError> {
-        Err(pending())
+    async fn set_movie_rating(&self, id: MovieId, rating: RatingSummary) -> Result<(), StoreError> {
+        let count = to_i64(rating.count);
+        // The top-rated score follows the rating, computed from the row's own TMDB votes.
+        let row = sqlx::query("SELECT vote_average, vote_count FROM catalog_movies WHERE id = ?")
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        let Some(row) = row else {
+            return Ok(());
+        };
+        let vote_average: f64 = row.try_get("vote_average").map_err(db)?;
+        let vote_count = to_u64(row.try_get("vote_count").map_err(db)?);
+        sqlx::query(
+            "UPDATE catalog_movies SET rating_average = ?, rating_count = ?, top_score = ? \
+             WHERE id = ?",
+        )
+        .bind(rating.average)
+        .bind(count)
+        .bind(top_score(rating, vote_average, vote_count))
+        .bind(id.get())
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
     }
 
-    async fn upsert_movie(&self, _movie: &Movie) -> Result<UpsertOutcome, StoreError> {
-        Err(pending())
+    async fn upsert_movie(&self, movie: &Movie) -> Result<UpsertOutcome, StoreError> {
+        let hash = movie_content_hash(movie);
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let existing = sqlx::query(
+            "SELECT source, content_hash, rating_average, rating_count \
+             FROM catalog_movies WHERE id = ?",
+        )
+        .bind(movie.id.get())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let outcome = match existing {
+            None => {
+                write_movie(&mut tx, movie, movie.rating, true).await?;
+                UpsertOutcome::Inserted
+            }
+            Some(row) => {
+                let source: String = row.try_get("source").map_err(db)?;
+                let stored_hash: String = row.try_get("content_hash").map_err(db)?;
+                if source == source_text(MovieSource::User) || stored_hash == hash {
+                    UpsertOutcome::Unchanged
+                } else {
+                    let rating = RatingSummary {
+                        average: row.try_get("rating_average").map_err(db)?,
+                        count: to_u64(row.try_get("rating_count").map_err(db)?),
+                    };
+                    write_movie(&mut tx, movie, rating, false).await?;
+                    UpsertOutcome::Updated
+                }
+            }
+        };
+        tx.commit().await.map_err(db)?;
+        Ok(outcome)
     }
 
-    async fn upsert_person(&self, _person: &Person) -> Result<UpsertOutcome, StoreError> {
-        Err(pending())
+    async fn upsert_person(&self, person: &Person) -> Result<UpsertOutcome, StoreError> {
+        let hash = person_content_hash(person);
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let stored_hash: Option<String> =
+            sqlx::query_scalar("SELECT content_hash FROM catalog_people WHERE id = ?")
+                .bind(person.id.get())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?;
+        if stored_hash.as_deref() == Some(hash.as_str()) {
+            return Ok(UpsertOutcome::Unchanged);
+        }
+        sqlx::query(
+            "INSERT INTO catalog_people (id, name, popularity, content_hash, updated_at, document) \
+             VALUES (?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+             popularity = excluded.popularity, content_hash = excluded.content_hash, \
+             updated_at = excluded.updated_at, document = excluded.document",
+        )
+        .bind(person.id.get())
+        .bind(&person.name)
+        .bind(person.popularity)
+        .bind(&hash)
+        .bind(person.updated_at.to_rfc3339())
+        .bind(to_json(person)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        sqlx::query("DELETE FROM catalog_people_fts WHERE rowid = ?")
+            .bind(person.id.get())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query("INSERT INTO catalog_people_fts (rowid, name, also_known_as) VALUES (?, ?, ?)")
+            .bind(person.id.get())
+            .bind(&person.name)
+            .bind(person.also_known_as.join(" "))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(if stored_hash.is_some() {
+            UpsertOutcome::Updated
+        } else {
+            UpsertOutcome::Inserted
+        })
     }
 
-    async fn upsert_genres(&self, _genres: &[Genre]) -> Result<(), StoreError> {
-        Err(pending())
+    async fn upsert_genres(&self, genres: &[Genre]) -> Result<(), StoreError> {
+        if genres.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO catalog_genres (id, name) \
+             SELECT json_extract(value, '$.id'), json_extract(value, '$.name') FROM json_each(?) \
+             WHERE true ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+        )
+        .bind(to_json(&genres)?)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
     }
 
     async fn is_empty(&self) -> Result<bool, StoreError> {
-        Err(pending())
+        sqlx::query("SELECT 1 FROM catalog_movies LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map(|row| row.is_none())
+            .map_err(db)
     }
 
-    async fn save_seed_run(&self, _run: &SeedRun) -> Result<(), StoreError> {
-        Err(pending())
+    async fn save_seed_run(&self, run: &SeedRun) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO catalog_seed_runs (id, started_at_ms, document) VALUES (?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET started_at_ms = excluded.started_at_ms, \
+             document = excluded.document",
+        )
+        .bind(&run.id)
+        .bind(run.started_at.timestamp_millis())
+        .bind(to_json(run)?)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
     }
 
     async fn latest_seed_run(&self) -> Result<Option<SeedRun>, StoreError> {
-        Err(pending())
+        let document: Option<String> = sqlx::query_scalar(
+            "SELECT document FROM catalog_seed_runs ORDER BY started_at_ms DESC, id DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        document.as_deref().map(from_json).transpose()
     }
-}
-
-/// Methods whose feature has not landed yet fail loudly rather than pretend.
-fn pending() -> StoreError {
-    StoreError::Internal("arrives with the catalog feature".into())
 }

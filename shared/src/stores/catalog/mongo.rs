@@ -1,13 +1,22 @@
 //! MongoDB adapter of [`CatalogStore`].
+//!
+//! Movies keep the document shape of DESIGN.md (`_id` = TMDB id) plus a few derived fields that
+//! queries use: `genre_ids`, `keyword_ids`, `people_ids`, `sort_title`, `top_score` and
+//! `content_hash`. Every filter is built here from typed values, never from client text.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
-use mongodb::bson::doc;
-use mongodb::options::ClientOptions;
-use mongodb::{Client, Database};
+use futures::TryStreamExt;
+use mongodb::bson::{self, doc, Bson, Document};
+use mongodb::options::{ClientOptions, IndexOptions};
+use mongodb::{Client, Collection, Database, IndexModel};
+use tokio::sync::OnceCell;
 
+use crate::catalog_query::{fold, movie_content_hash, person_content_hash, top_score};
 use crate::domain::{
-    Genre, GenreId, Movie, MovieId, MovieSummary, Person, RatingSummary, SeedRun, UpsertOutcome,
+    Genre, GenreId, Movie, MovieId, MovieSource, MovieSummary, Person, RatingSummary, SeedRun,
+    UpsertOutcome,
 };
 
 use super::CatalogStore;
@@ -15,9 +24,18 @@ use crate::config::MongoSettings;
 use crate::stores::StoreError;
 
 const STORE: &str = "catalog";
+const MOVIES: &str = "movies";
+const PEOPLE: &str = "people";
+const GENRES: &str = "genres";
+const SETTINGS: &str = "app_settings";
+const SEED_RUNS: &str = "seed_runs";
+/// MongoDB's duplicate-key error code.
+const DUPLICATE_KEY: i32 = 11000;
 
 pub struct MongoCatalog {
     db: Database,
+    /// Indexes are created once per container, on first use.
+    indexes: OnceCell<()>,
 }
 
 impl MongoCatalog {
@@ -36,12 +54,88 @@ impl MongoCatalog {
             .map_err(|e| StoreError::unavailable(STORE, e.kind.to_string()))?;
         Ok(Self {
             db: client.database(&settings.database),
+            indexes: OnceCell::new(),
         })
     }
 
     pub fn database(&self) -> &Database {
         &self.db
     }
+
+    /// A collection, once this container has made sure the indexes exist.
+    async fn collection(&self, name: &str) -> Result<Collection<Document>, StoreError> {
+        self.indexes
+            .get_or_try_init(|| create_indexes(&self.db))
+            .await?;
+        Ok(self.db.collection(name))
+    }
+}
+
+/// The indexes of DESIGN.md (idempotent: creating an existing index is a no-op). A server that
+/// refuses one (an older or compatible server) is logged, not fatal: queries still work.
+async fn create_indexes(db: &Database) -> Result<(), StoreError> {
+    let named = |keys: Document, name: &str| {
+        IndexModel::builder()
+            .keys(keys)
+            .options(IndexOptions::builder().name(name.to_string()).build())
+            .build()
+    };
+    // No index names `_id` as a second key: the sorts that end on `_id` use these prefixes, and
+    // the MongoDB-compatible test server cannot index `_id` inside a compound index.
+    let movies = vec![
+        named(doc! { "popularity": -1 }, "popularity"),
+        named(doc! { "release_date": -1 }, "release_date"),
+        named(doc! { "vote_average": -1 }, "vote_average"),
+        named(doc! { "top_score": -1, "vote_count": -1 }, "top_score"),
+        named(doc! { "sort_title": 1 }, "sort_title"),
+        named(doc! { "genre_ids": 1 }, "genre_ids"),
+        named(doc! { "keyword_ids": 1 }, "keyword_ids"),
+        named(doc! { "people_ids": 1 }, "people_ids"),
+        named(doc! { "original_language": 1 }, "original_language"),
+    ];
+    let text = IndexModel::builder()
+        .keys(doc! { "title": "text", "original_title": "text", "overview": "text" })
+        .options(
+            IndexOptions::builder()
+                .name("text_search".to_string())
+                .weights(doc! { "title": 10, "original_title": 5, "overview": 1 })
+                // Titles are in many languages: no stemming or stop words, like the embedded FTS.
+                .default_language("none".to_string())
+                .build(),
+        )
+        .build();
+    let people = vec![
+        named(doc! { "popularity": -1 }, "popularity"),
+        IndexModel::builder()
+            .keys(doc! { "name": "text", "also_known_as": "text" })
+            .options(
+                IndexOptions::builder()
+                    .name("text_search".to_string())
+                    .default_language("none".to_string())
+                    .build(),
+            )
+            .build(),
+    ];
+    let seed_runs = vec![named(doc! { "started_at_ms": -1 }, "started_at")];
+    for (collection, models) in [
+        (MOVIES, movies),
+        (MOVIES, vec![text]),
+        (PEOPLE, people),
+        (SEED_RUNS, seed_runs),
+    ] {
+        if let Err(error) = db
+            .collection::<Document>(collection)
+            .create_indexes(models)
+            .await
+        {
+            let error = mongo_error(error);
+            if matches!(error, StoreError::Unavailable { .. }) {
+                return Err(error);
+            }
+            tracing::error!(collection, error = %error, "could not create catalog indexes");
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn mongo_error(error: mongodb::error::Error) -> StoreError {
@@ -51,6 +145,105 @@ pub(crate) fn mongo_error(error: mongodb::error::Error) -> StoreError {
         | ErrorKind::Io(_)
         | ErrorKind::ConnectionPoolCleared { .. } => StoreError::unavailable(STORE, error),
         _ => StoreError::Internal(error.to_string()),
+    }
+}
+
+fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
+    use mongodb::error::{ErrorKind, WriteFailure};
+    match &*error.kind {
+        ErrorKind::Write(WriteFailure::WriteError(write)) => write.code == DUPLICATE_KEY,
+        ErrorKind::Command(command) => command.code == DUPLICATE_KEY,
+        _ => false,
+    }
+}
+
+fn bson_error(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(format!("catalog document: {error}"))
+}
+
+fn to_document(value: &impl serde::Serialize) -> Result<Document, StoreError> {
+    bson::to_document(value).map_err(bson_error)
+}
+
+fn from_document<T: serde::de::DeserializeOwned>(document: Document) -> Result<T, StoreError> {
+    bson::from_document(document).map_err(bson_error)
+}
+
+fn to_i64(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+fn id_list<T: Copy + Into<i64>>(ids: &[T]) -> Vec<i64> {
+    ids.iter().map(|&id| id.into()).collect()
+}
+
+fn source_text(source: MovieSource) -> &'static str {
+    match source {
+        MovieSource::Tmdb => "tmdb",
+        MovieSource::User => "user",
+    }
+}
+
+/// The stored form of a movie: the document, its `_id`, and the derived query fields.
+pub(super) fn movie_document(movie: &Movie, rating: RatingSummary) -> Result<Document, StoreError> {
+    let mut stored = movie.clone();
+    stored.rating = rating;
+    let mut document = to_document(&stored)?;
+    let people: Vec<i64> = movie
+        .credits
+        .cast
+        .iter()
+        .map(|c| c.person_id.get())
+        .chain(movie.credits.crew.iter().map(|c| c.person_id.get()))
+        .collect();
+    document.insert("_id", movie.id.get());
+    document.insert(
+        "genre_ids",
+        movie.genres.iter().map(|g| g.id.get()).collect::<Vec<_>>(),
+    );
+    document.insert(
+        "keyword_ids",
+        movie.keywords.iter().map(|k| k.id).collect::<Vec<_>>(),
+    );
+    document.insert("people_ids", people);
+    document.insert("sort_title", fold(&movie.title));
+    document.insert(
+        "top_score",
+        top_score(rating, movie.vote_average, movie.vote_count),
+    );
+    document.insert("content_hash", movie_content_hash(movie));
+    Ok(document)
+}
+
+/// The fields a summary reads.
+pub(super) fn summary_projection() -> Document {
+    doc! {
+        "_id": 1, "title": 1, "release_date": 1, "poster_path": 1, "genre_ids": 1,
+        "popularity": 1, "vote_average": 1, "vote_count": 1, "rating": 1,
+    }
+}
+
+pub(super) fn summary_from_document(mut document: Document) -> Result<MovieSummary, StoreError> {
+    if let Some(id) = document.remove("_id") {
+        document.insert("id", id);
+    }
+    from_document(document)
+}
+
+fn rating_from(document: &Document) -> RatingSummary {
+    document
+        .get_document("rating")
+        .ok()
+        .and_then(|r| bson::from_document(r.clone()).ok())
+        .unwrap_or_default()
+}
+
+fn number(document: &Document, key: &str) -> f64 {
+    match document.get(key) {
+        Some(Bson::Double(v)) => *v,
+        Some(Bson::Int32(v)) => f64::from(*v),
+        Some(Bson::Int64(v)) => *v as f64,
+        _ => 0.0,
     }
 }
 
@@ -64,52 +257,200 @@ impl CatalogStore for MongoCatalog {
             .map_err(mongo_error)
     }
 
-    async fn movie_summaries(&self, _ids: &[MovieId]) -> Result<Vec<MovieSummary>, StoreError> {
-        Err(pending())
+    async fn movie_summaries(&self, ids: &[MovieId]) -> Result<Vec<MovieSummary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let documents: Vec<Document> = self
+            .collection(MOVIES)
+            .await?
+            .find(doc! { "_id": { "$in": id_list(ids) } })
+            .projection(summary_projection())
+            .await
+            .map_err(mongo_error)?
+            .try_collect()
+            .await
+            .map_err(mongo_error)?;
+        let mut found: HashMap<MovieId, MovieSummary> = documents
+            .into_iter()
+            .map(|d| summary_from_document(d).map(|s| (s.id, s)))
+            .collect::<Result<_, _>>()?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
-    async fn movie_exists(&self, _id: MovieId) -> Result<bool, StoreError> {
-        Err(pending())
+    async fn movie_exists(&self, id: MovieId) -> Result<bool, StoreError> {
+        self.collection(MOVIES)
+            .await?
+            .find_one(doc! { "_id": id.get() })
+            .projection(doc! { "_id": 1 })
+            .await
+            .map(|found| found.is_some())
+            .map_err(mongo_error)
     }
 
-    async fn existing_genres(&self, _ids: &[GenreId]) -> Result<Vec<GenreId>, StoreError> {
-        Err(pending())
+    async fn existing_genres(&self, ids: &[GenreId]) -> Result<Vec<GenreId>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let documents: Vec<Document> = self
+            .collection(GENRES)
+            .await?
+            .find(doc! { "_id": { "$in": id_list(ids) } })
+            .projection(doc! { "_id": 1 })
+            .sort(doc! { "_id": 1 })
+            .await
+            .map_err(mongo_error)?
+            .try_collect()
+            .await
+            .map_err(mongo_error)?;
+        Ok(documents
+            .iter()
+            .filter_map(|d| d.get_i64("_id").ok().or_else(|| d.get_i32("_id").ok().map(i64::from)))
+            .filter_map(GenreId::new)
+            .collect())
     }
 
-    async fn set_movie_rating(
-        &self,
-        _id: MovieId,
-        _rating: RatingSummary,
-    ) -> Result<(), StoreError> {
-        Err(pending())
+    async fn set_movie_rating(&self, id: MovieId, rating: RatingSummary) -> Result<(), StoreError> {
+        let movies = self.collection(MOVIES).await?;
+        let Some(stored) = movies
+            .find_one(doc! { "_id": id.get() })
+            .projection(doc! { "vote_average": 1, "vote_count": 1 })
+            .await
+            .map_err(mongo_error)?
+        else {
+            return Ok(());
+        };
+        let vote_count = u64::try_from(number(&stored, "vote_count") as i64).unwrap_or(0);
+        let score = top_score(rating, number(&stored, "vote_average"), vote_count);
+        movies
+            .update_one(
+                doc! { "_id": id.get() },
+                doc! { "$set": {
+                    "rating": { "average": rating.average, "count": to_i64(rating.count) },
+                    "top_score": score,
+                } },
+            )
+            .await
+            .map_err(mongo_error)?;
+        Ok(())
     }
 
-    async fn upsert_movie(&self, _movie: &Movie) -> Result<UpsertOutcome, StoreError> {
-        Err(pending())
+    async fn upsert_movie(&self, movie: &Movie) -> Result<UpsertOutcome, StoreError> {
+        let movies = self.collection(MOVIES).await?;
+        let hash = movie_content_hash(movie);
+        // Two rounds at most: an insert that loses a race to another importer becomes an update.
+        for _ in 0..2 {
+            let stored = movies
+                .find_one(doc! { "_id": movie.id.get() })
+                .projection(doc! { "source": 1, "content_hash": 1, "rating": 1 })
+                .await
+                .map_err(mongo_error)?;
+            let Some(stored) = stored else {
+                match movies.insert_one(movie_document(movie, movie.rating)?).await {
+                    Ok(_) => return Ok(UpsertOutcome::Inserted),
+                    Err(error) if is_duplicate_key(&error) => continue,
+                    Err(error) => return Err(mongo_error(error)),
+                }
+            };
+            if stored.get_str("source").ok() == Some(source_text(MovieSource::User))
+                || stored.get_str("content_hash").ok() == Some(hash.as_str())
+            {
+                return Ok(UpsertOutcome::Unchanged);
+            }
+            // `$set` without `rating`: a rating written meanwhile by a review is kept.
+            let rating = rating_from(&stored);
+            let mut fields = movie_document(movie, rating)?;
+            fields.remove("_id");
+            fields.remove("rating");
+            movies
+                .update_one(
+                    doc! { "_id": movie.id.get(), "source": { "$ne": source_text(MovieSource::User) } },
+                    doc! { "$set": fields },
+                )
+                .await
+                .map_err(mongo_error)?;
+            return Ok(UpsertOutcome::Updated);
+        }
+        Err(StoreError::Internal("movie upsert kept racing".into()))
     }
 
-    async fn upsert_person(&self, _person: &Person) -> Result<UpsertOutcome, StoreError> {
-        Err(pending())
+    async fn upsert_person(&self, person: &Person) -> Result<UpsertOutcome, StoreError> {
+        let people = self.collection(PEOPLE).await?;
+        let hash = person_content_hash(person);
+        let stored = people
+            .find_one(doc! { "_id": person.id.get() })
+            .projection(doc! { "content_hash": 1 })
+            .await
+            .map_err(mongo_error)?;
+        if let Some(stored) = &stored {
+            if stored.get_str("content_hash").ok() == Some(hash.as_str()) {
+                return Ok(UpsertOutcome::Unchanged);
+            }
+        }
+        let mut document = to_document(person)?;
+        document.insert("_id", person.id.get());
+        document.insert("content_hash", hash);
+        people
+            .replace_one(doc! { "_id": person.id.get() }, document)
+            .upsert(true)
+            .await
+            .map_err(mongo_error)?;
+        Ok(if stored.is_some() {
+            UpsertOutcome::Updated
+        } else {
+            UpsertOutcome::Inserted
+        })
     }
 
-    async fn upsert_genres(&self, _genres: &[Genre]) -> Result<(), StoreError> {
-        Err(pending())
+    async fn upsert_genres(&self, genres: &[Genre]) -> Result<(), StoreError> {
+        let collection = self.collection(GENRES).await?;
+        for genre in genres {
+            collection
+                .update_one(
+                    doc! { "_id": genre.id.get() },
+                    doc! { "$set": { "name": &genre.name } },
+                )
+                .upsert(true)
+                .await
+                .map_err(mongo_error)?;
+        }
+        Ok(())
     }
 
     async fn is_empty(&self) -> Result<bool, StoreError> {
-        Err(pending())
+        self.collection(MOVIES)
+            .await?
+            .find_one(doc! {})
+            .projection(doc! { "_id": 1 })
+            .await
+            .map(|found| found.is_none())
+            .map_err(mongo_error)
     }
 
-    async fn save_seed_run(&self, _run: &SeedRun) -> Result<(), StoreError> {
-        Err(pending())
+    async fn save_seed_run(&self, run: &SeedRun) -> Result<(), StoreError> {
+        let mut document = to_document(run)?;
+        document.insert("_id", run.id.as_str());
+        document.insert("started_at_ms", run.started_at.timestamp_millis());
+        self.collection(SEED_RUNS)
+            .await?
+            .replace_one(doc! { "_id": run.id.as_str() }, document)
+            .upsert(true)
+            .await
+            .map_err(mongo_error)?;
+        Ok(())
     }
 
     async fn latest_seed_run(&self) -> Result<Option<SeedRun>, StoreError> {
-        Err(pending())
+        self.collection(SEED_RUNS)
+            .await?
+            .find_one(doc! {})
+            .sort(doc! { "started_at_ms": -1, "_id": -1 })
+            .await
+            .map_err(mongo_error)?
+            .map(from_document)
+            .transpose()
     }
 }
 
-/// Methods whose feature has not landed yet fail loudly rather than pretend.
-fn pending() -> StoreError {
-    StoreError::Internal("arrives with the catalog feature".into())
-}
+#[allow(dead_code)]
+const _SETTINGS: &str = SETTINGS;

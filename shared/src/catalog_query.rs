@@ -1,0 +1,505 @@
+//! Catalog queries as typed values: discover filters and sorts, search text, and the rules both
+//! catalog adapters share (text folding, the top-rated score, content hashes, similarity weights).
+//!
+//! Query strings are parsed into these types at the edge; a store only ever sees values that are
+//! valid, so nothing a client sends can become a database operator or a SQL fragment.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::domain::{GenreId, Movie, Person, PersonId, RatingSummary};
+use crate::error::FieldError;
+
+/// A movie needs this many MovieVerse reviews before its own average ranks it in top rated.
+pub const TOP_RATED_MIN_REVIEWS: u64 = 3;
+/// Without enough reviews, TMDB's average ranks it when TMDB has this many votes.
+pub const TOP_RATED_MIN_TMDB_VOTES: u64 = 50;
+/// Longest search text accepted (characters).
+pub const MAX_SEARCH_CHARS: usize = 200;
+/// Search uses at most this many words of the text.
+const MAX_SEARCH_TOKENS: usize = 16;
+/// At most this many ids in one `genres`/`with_people` filter or `ids` list.
+pub const MAX_FILTER_IDS: usize = 100;
+/// What a shared genre, keyword and person weigh when ranking similar movies.
+pub const SIMILAR_GENRE_WEIGHT: f64 = 1.0;
+pub const SIMILAR_KEYWORD_WEIGHT: f64 = 2.0;
+pub const SIMILAR_PERSON_WEIGHT: f64 = 1.0;
+
+/// Lower-case, accent-free text (`Amélie` → `amelie`): what sorting and matching compare.
+pub fn fold(text: &str) -> String {
+    text.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The words of `text`, folded: runs of letters and digits.
+pub fn fold_words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The top-rated rank of a movie: its MovieVerse average once it has enough reviews, else TMDB's
+/// average once TMDB has enough votes, else -1 (not ranked). Both averages are on the 0–10 scale,
+/// so the two kinds of movie rank together.
+pub fn top_score(rating: RatingSummary, vote_average: f64, vote_count: u64) -> f64 {
+    if rating.count >= TOP_RATED_MIN_REVIEWS {
+        rating.average
+    } else if vote_count >= TOP_RATED_MIN_TMDB_VOTES {
+        vote_average
+    } else {
+        -1.0
+    }
+}
+
+/// A digest of what an import writes: the document without `updated_at` and `rating`, which an
+/// import never changes. Equal digests mean a re-import would change nothing.
+pub fn movie_content_hash(movie: &Movie) -> String {
+    let mut normalized = movie.clone();
+    normalized.updated_at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    normalized.rating = RatingSummary::default();
+    digest(&normalized)
+}
+
+/// Like [`movie_content_hash`], for people.
+pub fn person_content_hash(person: &Person) -> String {
+    let mut normalized = person.clone();
+    normalized.updated_at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    digest(&normalized)
+}
+
+fn digest(value: &impl Serialize) -> String {
+    // Serializing our own plain structs cannot fail; an empty digest would only mean "changed".
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    hex::encode(Sha256::digest(&bytes))
+}
+
+/// A set of ids that must all match (`28,12`) or any of which may (`28|12`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdSet<T> {
+    All(Vec<T>),
+    Any(Vec<T>),
+}
+
+impl<T> IdSet<T> {
+    pub fn ids(&self) -> &[T] {
+        match self {
+            Self::All(ids) | Self::Any(ids) => ids,
+        }
+    }
+
+    pub fn is_all(&self) -> bool {
+        matches!(self, Self::All(_))
+    }
+}
+
+impl<T: std::str::FromStr + Ord> IdSet<T> {
+    /// `1,2,3` (all of) or `1|2|3` (any of); mixing both separators is refused.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (any, parts): (bool, Vec<&str>) = match (text.contains(','), text.contains('|')) {
+            (true, true) => return Err("use either `,` (all of) or `|` (any of), not both".into()),
+            (false, true) => (true, text.split('|').collect()),
+            _ => (false, text.split(',').collect()),
+        };
+        let mut ids = parts
+            .into_iter()
+            .map(|part| part.trim().parse::<T>().map_err(|_| ()))
+            .collect::<Result<Vec<T>, ()>>()
+            .map_err(|()| "must be positive integer ids separated by `,` or `|`".to_string())?;
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() || ids.len() > MAX_FILTER_IDS {
+            return Err(format!("must hold 1 to {MAX_FILTER_IDS} ids"));
+        }
+        Ok(if any { Self::Any(ids) } else { Self::All(ids) })
+    }
+}
+
+/// A release year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Year(i32);
+
+impl Year {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        text.trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1800..=2200).contains(y))
+            .map(Self)
+            .ok_or_else(|| "must be a year between 1800 and 2200".to_string())
+    }
+
+    pub fn get(self) -> i32 {
+        self.0
+    }
+
+    /// First and last day of the year, as `YYYY-MM-DD`.
+    pub fn date_range(self) -> (String, String) {
+        (format!("{:04}-01-01", self.0), format!("{:04}-12-31", self.0))
+    }
+}
+
+/// An ISO 639-1 language code: two lower-case letters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Language(String);
+
+impl Language {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let code = text.trim();
+        if code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase()) {
+            Ok(Self(code.to_string()))
+        } else {
+            Err("must be an ISO 639-1 code (two lower-case letters)".into())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How discover orders its results. Every order ends with the id, so pages never overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum DiscoverSort {
+    #[default]
+    #[serde(rename = "popularity.desc")]
+    PopularityDesc,
+    #[serde(rename = "release_date.desc")]
+    ReleaseDateDesc,
+    #[serde(rename = "release_date.asc")]
+    ReleaseDateAsc,
+    #[serde(rename = "rating.desc")]
+    RatingDesc,
+    #[serde(rename = "title.asc")]
+    TitleAsc,
+}
+
+impl DiscoverSort {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "popularity.desc" => Ok(Self::PopularityDesc),
+            "release_date.desc" => Ok(Self::ReleaseDateDesc),
+            "release_date.asc" => Ok(Self::ReleaseDateAsc),
+            "rating.desc" => Ok(Self::RatingDesc),
+            "title.asc" => Ok(Self::TitleAsc),
+            _ => Err("must be one of popularity.desc, release_date.desc, release_date.asc, rating.desc, title.asc".into()),
+        }
+    }
+}
+
+/// Discover filters. `min_rating`/`min_votes`/`rating.desc` use TMDB's vote average and count,
+/// which every movie has; MovieVerse's own ratings rank `/movies/top-rated`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct DiscoverQuery {
+    pub genres: Option<IdSet<GenreId>>,
+    pub year: Option<Year>,
+    pub release_date_gte: Option<NaiveDate>,
+    pub release_date_lte: Option<NaiveDate>,
+    pub min_rating: Option<MinRating>,
+    pub min_votes: Option<u64>,
+    pub language: Option<Language>,
+    pub with_people: Option<IdSet<PersonId>>,
+    pub sort: DiscoverSort,
+}
+
+impl DiscoverQuery {
+    /// The release date bounds of all date filters together (`year` and the explicit range),
+    /// as inclusive `YYYY-MM-DD` text.
+    pub fn release_bounds(&self) -> (Option<String>, Option<String>) {
+        let mut low = self.release_date_gte.map(|d| d.to_string());
+        let mut high = self.release_date_lte.map(|d| d.to_string());
+        if let Some(year) = self.year {
+            let (first, last) = year.date_range();
+            low = Some(low.map_or(first.clone(), |l| l.max(first)));
+            high = Some(high.map_or(last.clone(), |h| h.min(last)));
+        }
+        (low, high)
+    }
+
+    /// A stable text form, for cache keys.
+    pub fn cache_key(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A minimum vote average, 0–10.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MinRating(f64);
+
+impl MinRating {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        text.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && (0.0..=10.0).contains(v))
+            .map(Self)
+            .ok_or_else(|| "must be a number from 0 to 10".to_string())
+    }
+
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+/// Search text: 1–200 characters, not blank, kept as folded words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchText {
+    words: Vec<String>,
+}
+
+impl SearchText {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err("must not be empty".into());
+        }
+        if text.chars().count() > MAX_SEARCH_CHARS {
+            return Err(format!("must be at most {MAX_SEARCH_CHARS} characters"));
+        }
+        let mut words = fold_words(trimmed);
+        words.truncate(MAX_SEARCH_TOKENS);
+        Ok(Self { words })
+    }
+
+    /// Folded words (letters and digits only), possibly none for text like `!!!`.
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
+    /// An FTS5 query matching every word: each one quoted, so no word is read as syntax.
+    pub fn fts5_query(&self) -> String {
+        self.words
+            .iter()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// A MongoDB `$text` search string: plain words only (no `-` negation or `"` phrases).
+    pub fn mongo_text(&self) -> String {
+        self.words.join(" ")
+    }
+
+    pub fn cache_key(&self) -> String {
+        self.words.join(" ")
+    }
+}
+
+/// A movie search: text and an optional release year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MovieSearch {
+    pub text: SearchText,
+    pub year: Option<Year>,
+}
+
+impl MovieSearch {
+    pub fn cache_key(&self) -> String {
+        match self.year {
+            Some(year) => format!("{}|{}", self.text.cache_key(), year.get()),
+            None => self.text.cache_key(),
+        }
+    }
+}
+
+/// Raw discover parameters as they appear in the query string; unknown names are refused, so
+/// `min_rating[$gt]=` is a 422 naming that field.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DiscoverParams {
+    /// Genre ids: `28,12` = all of them, `28|12` = any of them.
+    pub genres: Option<String>,
+    /// Release year.
+    pub year: Option<String>,
+    /// Released on or after (YYYY-MM-DD).
+    pub release_date_gte: Option<String>,
+    /// Released on or before (YYYY-MM-DD).
+    pub release_date_lte: Option<String>,
+    /// Minimum TMDB vote average (0–10).
+    pub min_rating: Option<String>,
+    /// Minimum TMDB vote count.
+    pub min_votes: Option<String>,
+    /// Original language (ISO 639-1).
+    pub language: Option<String>,
+    /// Person ids: `,` = all of them, `|` = any of them.
+    pub with_people: Option<String>,
+    /// `popularity.desc` (default), `release_date.desc`, `release_date.asc`, `rating.desc`, `title.asc`.
+    pub sort: Option<String>,
+    /// Up to 100 movie ids: returns exactly those movies, in this order (no other filter).
+    pub ids: Option<String>,
+    pub page: Option<String>,
+    pub page_size: Option<String>,
+}
+
+/// Parses one optional parameter, recording its error under `name`.
+fn check<T>(
+    errors: &mut Vec<FieldError>,
+    name: &str,
+    value: &Option<String>,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
+    match parse(value.as_deref()?) {
+        Ok(parsed) => Some(parsed),
+        Err(message) => {
+            errors.push(FieldError::new(name, message));
+            None
+        }
+    }
+}
+
+/// What a discover request asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiscoverRequest {
+    /// Exactly these movies, in this order.
+    Ids(Vec<crate::domain::MovieId>),
+    Filtered(DiscoverQuery),
+}
+
+impl DiscoverParams {
+    /// Validates every parameter, listing every bad one.
+    pub fn parse(&self) -> Result<DiscoverRequest, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let e = &mut errors;
+        let date = |text: &str| {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| "must be a date (YYYY-MM-DD)".to_string())
+        };
+        let query = DiscoverQuery {
+            genres: check(e, "genres", &self.genres, IdSet::parse),
+            year: check(e, "year", &self.year, Year::parse),
+            release_date_gte: check(e, "release_date_gte", &self.release_date_gte, date),
+            release_date_lte: check(e, "release_date_lte", &self.release_date_lte, date),
+            min_rating: check(e, "min_rating", &self.min_rating, MinRating::parse),
+            min_votes: check(e, "min_votes", &self.min_votes, |t| {
+                t.trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|v| i64::try_from(*v).is_ok())
+                    .ok_or_else(|| "must be a non-negative integer".to_string())
+            }),
+            language: check(e, "language", &self.language, Language::parse),
+            with_people: check(e, "with_people", &self.with_people, IdSet::parse),
+            sort: check(e, "sort", &self.sort, DiscoverSort::parse).unwrap_or_default(),
+        };
+        let ids = check(e, "ids", &self.ids, |text| {
+            let ids = text
+                .split(',')
+                .map(|part| part.trim().parse::<crate::domain::MovieId>().map_err(|_| ()))
+                .collect::<Result<Vec<_>, ()>>()
+                .map_err(|()| "must be positive integer ids separated by `,`".to_string())?;
+            if ids.is_empty() || ids.len() > MAX_FILTER_IDS {
+                Err(format!("must hold 1 to {MAX_FILTER_IDS} ids"))
+            } else {
+                Ok(ids)
+            }
+        });
+        if let (Some(low), Some(high)) = (query.release_date_gte, query.release_date_lte) {
+            if low > high {
+                errors.push(FieldError::new(
+                    "release_date_gte",
+                    "must not be after release_date_lte",
+                ));
+            }
+        }
+        if self.ids.is_some() {
+            let others = [
+                ("genres", self.genres.is_some()),
+                ("year", self.year.is_some()),
+                ("release_date_gte", self.release_date_gte.is_some()),
+                ("release_date_lte", self.release_date_lte.is_some()),
+                ("min_rating", self.min_rating.is_some()),
+                ("min_votes", self.min_votes.is_some()),
+                ("language", self.language.is_some()),
+                ("with_people", self.with_people.is_some()),
+                ("sort", self.sort.is_some()),
+            ];
+            for (name, present) in others {
+                if present {
+                    errors.push(FieldError::new(name, "cannot be combined with ids"));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(match ids {
+            Some(ids) => DiscoverRequest::Ids(ids),
+            None => DiscoverRequest::Filtered(query),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_drops_case_and_accents() {
+        assert_eq!(fold("Amélie"), "amelie");
+        assert_eq!(fold("ÉCOLE Ça"), "ecole ca");
+        assert_eq!(fold_words("Léon: The Professional!"), ["leon", "the", "professional"]);
+    }
+
+    #[test]
+    fn id_sets_parse_all_and_any() {
+        assert_eq!(
+            IdSet::<GenreId>::parse("28,12").unwrap(),
+            IdSet::All(vec![GenreId::new(12).unwrap(), GenreId::new(28).unwrap()])
+        );
+        assert!(matches!(IdSet::<GenreId>::parse("28|12"), Ok(IdSet::Any(_))));
+        for bad in ["", "28,|12", "a", "0", "-1", "28,,12", "{\"$gt\":\"\"}"] {
+            assert!(IdSet::<GenreId>::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn search_text_keeps_words_only() {
+        let text = SearchText::parse("  \"Amélie\" -Poulain ").unwrap();
+        assert_eq!(text.fts5_query(), "\"amelie\" \"poulain\"");
+        assert_eq!(text.mongo_text(), "amelie poulain");
+        assert!(SearchText::parse("   ").is_err());
+        assert!(SearchText::parse(&"a".repeat(201)).is_err());
+        assert!(SearchText::parse(&"a".repeat(200)).is_ok());
+    }
+
+    #[test]
+    fn discover_lists_every_bad_parameter() {
+        let params = DiscoverParams {
+            genres: Some("x".into()),
+            year: Some("19999".into()),
+            min_rating: Some("11".into()),
+            sort: Some("bogus".into()),
+            ..Default::default()
+        };
+        let errors = params.parse().unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["genres", "year", "min_rating", "sort"]);
+    }
+
+    #[test]
+    fn year_narrows_the_date_range() {
+        let query = DiscoverQuery {
+            year: Some(Year::parse("1999").unwrap()),
+            release_date_gte: NaiveDate::from_ymd_opt(1999, 6, 1),
+            ..Default::default()
+        };
+        assert_eq!(
+            query.release_bounds(),
+            (Some("1999-06-01".into()), Some("1999-12-31".into()))
+        );
+    }
+
+    #[test]
+    fn top_score_prefers_enough_reviews() {
+        let reviewed = RatingSummary { average: 6.0, count: 3 };
+        assert_eq!(top_score(reviewed, 9.0, 10_000), 6.0);
+        assert_eq!(top_score(RatingSummary::default(), 8.0, 50), 8.0);
+        assert_eq!(top_score(RatingSummary::default(), 8.0, 49), -1.0);
+    }
+}
