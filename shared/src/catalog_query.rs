@@ -141,7 +141,10 @@ impl Year {
 
     /// First and last day of the year, as `YYYY-MM-DD`.
     pub fn date_range(self) -> (String, String) {
-        (format!("{:04}-01-01", self.0), format!("{:04}-12-31", self.0))
+        (
+            format!("{:04}-01-01", self.0),
+            format!("{:04}-12-31", self.0),
+        )
     }
 }
 
@@ -390,7 +393,11 @@ impl DiscoverParams {
         let ids = check(e, "ids", &self.ids, |text| {
             let ids = text
                 .split(',')
-                .map(|part| part.trim().parse::<crate::domain::MovieId>().map_err(|_| ()))
+                .map(|part| {
+                    part.trim()
+                        .parse::<crate::domain::MovieId>()
+                        .map_err(|_| ())
+                })
                 .collect::<Result<Vec<_>, ()>>()
                 .map_err(|()| "must be positive integer ids separated by `,`".to_string())?;
             if ids.is_empty() || ids.len() > MAX_FILTER_IDS {
@@ -443,7 +450,10 @@ mod tests {
     fn folding_drops_case_and_accents() {
         assert_eq!(fold("Amélie"), "amelie");
         assert_eq!(fold("ÉCOLE Ça"), "ecole ca");
-        assert_eq!(fold_words("Léon: The Professional!"), ["leon", "the", "professional"]);
+        assert_eq!(
+            fold_words("Léon: The Professional!"),
+            ["leon", "the", "professional"]
+        );
     }
 
     #[test]
@@ -452,7 +462,10 @@ mod tests {
             IdSet::<GenreId>::parse("28,12").unwrap(),
             IdSet::All(vec![GenreId::new(12).unwrap(), GenreId::new(28).unwrap()])
         );
-        assert!(matches!(IdSet::<GenreId>::parse("28|12"), Ok(IdSet::Any(_))));
+        assert!(matches!(
+            IdSet::<GenreId>::parse("28|12"),
+            Ok(IdSet::Any(_))
+        ));
         for bad in ["", "28,|12", "a", "0", "-1", "28,,12", "{\"$gt\":\"\"}"] {
             assert!(IdSet::<GenreId>::parse(bad).is_err(), "{bad}");
         }
@@ -497,7 +510,10 @@ mod tests {
 
     #[test]
     fn top_score_prefers_enough_reviews() {
-        let reviewed = RatingSummary { average: 6.0, count: 3 };
+        let reviewed = RatingSummary {
+            average: 6.0,
+            count: 3,
+        };
         assert_eq!(top_score(reviewed, 9.0, 10_000), 6.0);
         assert_eq!(top_score(RatingSummary::default(), 8.0, 50), 8.0);
         assert_eq!(top_score(RatingSummary::default(), 8.0, 49), -1.0);

@@ -104,7 +104,10 @@ pub fn movie(id: i64, title: &str) -> Movie {
         keywords: vec![],
         credits: Credits::default(),
         source: MovieSource::Tmdb,
-        updated_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("date"),
+        updated_at: Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("date"),
         rating: RatingSummary::default(),
     }
 }
@@ -159,11 +162,20 @@ pub fn person(id: i64, name: &str) -> Person {
         known_for_department: Some("Acting".into()),
         popularity: 5.0,
         credits: vec![],
-        updated_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("date"),
+        updated_at: Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("date"),
     }
 }
 
-pub fn person_credit(movie: i64, title: &str, year: i32, character: Option<&str>, job: Option<&str>) -> PersonCredit {
+pub fn person_credit(
+    movie: i64,
+    title: &str,
+    year: i32,
+    character: Option<&str>,
+    job: Option<&str>,
+) -> PersonCredit {
     PersonCredit {
         movie_id: movie_id(movie),
         title: title.into(),
@@ -229,7 +241,12 @@ pub fn sample() -> Vec<Movie> {
     amelie.vote_average = 7.9;
     amelie.vote_count = 11_000;
 
-    let mut speed = released(with_genres(movie(4, "Speed"), &[ACTION, ADVENTURE]), 1994, 6, 10);
+    let mut speed = released(
+        with_genres(movie(4, "Speed"), &[ACTION, ADVENTURE]),
+        1994,
+        6,
+        10,
+    );
     speed.popularity = 30.0;
     speed.vote_average = 7.2;
     speed.vote_count = 5_000;
@@ -252,13 +269,20 @@ pub fn sample() -> Vec<Movie> {
     undated.vote_average = 0.0;
     undated.vote_count = 0;
 
-    let mut eclair = released(with_genres(movie(8, "Éclair de Lune"), &[ROMANCE, DRAMA]), 1999, 12, 31);
+    let mut eclair = released(
+        with_genres(movie(8, "Éclair de Lune"), &[ROMANCE, DRAMA]),
+        1999,
+        12,
+        31,
+    );
     eclair.original_language = Some("fr".into());
     eclair.popularity = 3.0;
     eclair.vote_average = 6.5;
     eclair.vote_count = 80;
 
-    vec![matrix, reloaded, amelie, speed, drama, zero, undated, eclair]
+    vec![
+        matrix, reloaded, amelie, speed, drama, zero, undated, eclair,
+    ]
 }
 
 /// Ids of a list of summaries or of JSON results.

@@ -2,9 +2,7 @@
 //! on the test server), through the store the app builds from its settings.
 
 use chrono::{Duration, TimeZone, Utc};
-use shared::domain::{
-    MovieSource, RatingSummary, SeedCounts, SeedRun, SeedStatus, UpsertOutcome,
-};
+use shared::domain::{MovieSource, RatingSummary, SeedCounts, SeedRun, SeedStatus, UpsertOutcome};
 use shared::stores::{CatalogStore, StoreError};
 
 use crate::catalog_fixtures::*;
@@ -42,41 +40,71 @@ contract!(
 
 async fn upsert_movie_reports_what_it_did(store: &dyn CatalogStore) {
     let original = movie(1, "The Matrix");
-    assert_eq!(store.upsert_movie(&original).await.unwrap(), UpsertOutcome::Inserted);
-    assert_eq!(store.upsert_movie(&original).await.unwrap(), UpsertOutcome::Unchanged);
+    assert_eq!(
+        store.upsert_movie(&original).await.unwrap(),
+        UpsertOutcome::Inserted
+    );
+    assert_eq!(
+        store.upsert_movie(&original).await.unwrap(),
+        UpsertOutcome::Unchanged
+    );
 
     // Only updated_at differs: nothing to write.
     let mut later = original.clone();
     later.updated_at += Duration::days(3);
-    assert_eq!(store.upsert_movie(&later).await.unwrap(), UpsertOutcome::Unchanged);
+    assert_eq!(
+        store.upsert_movie(&later).await.unwrap(),
+        UpsertOutcome::Unchanged
+    );
 
     let mut renamed = later.clone();
     renamed.title = "The Matrix (Remastered)".into();
     renamed.popularity = 99.5;
-    assert_eq!(store.upsert_movie(&renamed).await.unwrap(), UpsertOutcome::Updated);
+    assert_eq!(
+        store.upsert_movie(&renamed).await.unwrap(),
+        UpsertOutcome::Updated
+    );
     let summaries = store.movie_summaries(&[movie_id(1)]).await.unwrap();
     assert_eq!(summaries[0].title, "The Matrix (Remastered)");
     assert_eq!(summaries[0].popularity, 99.5);
-    assert_eq!(store.upsert_movie(&renamed).await.unwrap(), UpsertOutcome::Unchanged);
+    assert_eq!(
+        store.upsert_movie(&renamed).await.unwrap(),
+        UpsertOutcome::Unchanged
+    );
 }
 
 async fn upsert_movie_keeps_the_rating_and_user_movies(store: &dyn CatalogStore) {
     store.upsert_movie(&movie(1, "Rated")).await.unwrap();
-    let rating = RatingSummary { average: 8.5, count: 4 };
+    let rating = RatingSummary {
+        average: 8.5,
+        count: 4,
+    };
     store.set_movie_rating(movie_id(1), rating).await.unwrap();
     // A re-import with new data keeps MovieVerse's rating.
     let mut reimport = movie(1, "Rated, again");
     reimport.rating = RatingSummary::default();
-    assert_eq!(store.upsert_movie(&reimport).await.unwrap(), UpsertOutcome::Updated);
+    assert_eq!(
+        store.upsert_movie(&reimport).await.unwrap(),
+        UpsertOutcome::Updated
+    );
     let summary = &store.movie_summaries(&[movie_id(1)]).await.unwrap()[0];
-    assert_eq!((summary.title.as_str(), summary.rating), ("Rated, again", rating));
+    assert_eq!(
+        (summary.title.as_str(), summary.rating),
+        ("Rated, again", rating)
+    );
 
     // A movie added by MovieVerse is never overwritten by an import.
     let mut own = movie(2, "Our Own Film");
     own.source = MovieSource::User;
-    assert_eq!(store.upsert_movie(&own).await.unwrap(), UpsertOutcome::Inserted);
+    assert_eq!(
+        store.upsert_movie(&own).await.unwrap(),
+        UpsertOutcome::Inserted
+    );
     let import = movie(2, "Imported Title");
-    assert_eq!(store.upsert_movie(&import).await.unwrap(), UpsertOutcome::Unchanged);
+    assert_eq!(
+        store.upsert_movie(&import).await.unwrap(),
+        UpsertOutcome::Unchanged
+    );
     let summary = &store.movie_summaries(&[movie_id(2)]).await.unwrap()[0];
     assert_eq!(summary.title, "Our Own Film");
 
@@ -89,7 +117,13 @@ async fn upsert_movie_keeps_the_rating_and_user_movies(store: &dyn CatalogStore)
 
 async fn summaries_keep_the_order_asked_and_skip_unknown_ids(store: &dyn CatalogStore) {
     load(store, &sample()).await;
-    let asked = [movie_id(3), movie_id(404), movie_id(1), movie_id(8), movie_id(2)];
+    let asked = [
+        movie_id(3),
+        movie_id(404),
+        movie_id(1),
+        movie_id(8),
+        movie_id(2),
+    ];
     let summaries = store.movie_summaries(&asked).await.unwrap();
     assert_eq!(ids_of(&summaries), [3, 1, 8, 2]);
     let amelie = &summaries[0];
@@ -102,7 +136,10 @@ async fn summaries_keep_the_order_asked_and_skip_unknown_ids(store: &dyn Catalog
 
     // A hundred ids are one query and come back in order.
     let many: Vec<_> = (1..=100).rev().map(movie_id).collect();
-    assert_eq!(ids_of(&store.movie_summaries(&many).await.unwrap()), [8, 7, 6, 5, 4, 3, 2, 1]);
+    assert_eq!(
+        ids_of(&store.movie_summaries(&many).await.unwrap()),
+        [8, 7, 6, 5, 4, 3, 2, 1]
+    );
 }
 
 async fn existence_and_genres(store: &dyn CatalogStore) {
@@ -129,13 +166,25 @@ async fn existence_and_genres(store: &dyn CatalogStore) {
 
 async fn people_upserts_report_what_they_did(store: &dyn CatalogStore) {
     let keanu = person(101, "Keanu Reeves");
-    assert_eq!(store.upsert_person(&keanu).await.unwrap(), UpsertOutcome::Inserted);
+    assert_eq!(
+        store.upsert_person(&keanu).await.unwrap(),
+        UpsertOutcome::Inserted
+    );
     let mut later = keanu.clone();
     later.updated_at += Duration::hours(1);
-    assert_eq!(store.upsert_person(&later).await.unwrap(), UpsertOutcome::Unchanged);
+    assert_eq!(
+        store.upsert_person(&later).await.unwrap(),
+        UpsertOutcome::Unchanged
+    );
     later.biography = Some("An actor.".into());
-    assert_eq!(store.upsert_person(&later).await.unwrap(), UpsertOutcome::Updated);
-    assert_eq!(store.upsert_person(&later).await.unwrap(), UpsertOutcome::Unchanged);
+    assert_eq!(
+        store.upsert_person(&later).await.unwrap(),
+        UpsertOutcome::Updated
+    );
+    assert_eq!(
+        store.upsert_person(&later).await.unwrap(),
+        UpsertOutcome::Unchanged
+    );
 }
 
 async fn seed_runs_are_replaced_by_id_and_the_latest_is_found(store: &dyn CatalogStore) {
@@ -173,7 +222,10 @@ async fn seed_runs_are_replaced_by_id_and_the_latest_is_found(store: &dyn Catalo
 async fn emptiness(store: &dyn CatalogStore) {
     assert!(store.is_empty().await.unwrap());
     store.upsert_genres(&all_genres()).await.unwrap();
-    assert!(store.is_empty().await.unwrap(), "genres alone are not a catalog");
+    assert!(
+        store.is_empty().await.unwrap(),
+        "genres alone are not a catalog"
+    );
     store.upsert_movie(&movie(5, "One")).await.unwrap();
     assert!(!store.is_empty().await.unwrap());
 }

@@ -305,7 +305,11 @@ impl CatalogStore for MongoCatalog {
             .map_err(mongo_error)?;
         Ok(documents
             .iter()
-            .filter_map(|d| d.get_i64("_id").ok().or_else(|| d.get_i32("_id").ok().map(i64::from)))
+            .filter_map(|d| {
+                d.get_i64("_id")
+                    .ok()
+                    .or_else(|| d.get_i32("_id").ok().map(i64::from))
+            })
             .filter_map(GenreId::new)
             .collect())
     }
@@ -346,7 +350,10 @@ impl CatalogStore for MongoCatalog {
                 .await
                 .map_err(mongo_error)?;
             let Some(stored) = stored else {
-                match movies.insert_one(movie_document(movie, movie.rating)?).await {
+                match movies
+                    .insert_one(movie_document(movie, movie.rating)?)
+                    .await
+                {
                     Ok(_) => return Ok(UpsertOutcome::Inserted),
                     Err(error) if is_duplicate_key(&error) => continue,
                     Err(error) => return Err(mongo_error(error)),
