@@ -1,0 +1,612 @@
+//! The `ReviewStore` contract: every test runs against the embedded adapter (SQLite) and the
+//! MySQL adapter on the real MariaDB test server.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use futures::future::join_all;
+use movieverse_tests::services::TestMySql;
+use shared::domain::{MovieId, UserId};
+use shared::http::PageRequest;
+use shared::stores::reviews::{
+    CreateOutcome, Deleter, EmbeddedReviews, MySqlReviews, NewReview, Rating, RatingAggregate,
+    Review, ReviewBody, ReviewPatch, ReviewSort, ReviewTitle, Written,
+};
+use shared::stores::{ReviewStore, StoreError};
+use uuid::Uuid;
+
+/// A body mixing emoji (4-byte UTF-8), Hebrew and Arabic (right to left) and combining marks.
+pub const UNICODE_BODY: &str =
+    "Loved it 🎬🍿👩‍👩‍👧 — שלום עולם, مرحبا بالعالم! e\u{301}\u{200f}\u{202e}end 𝄞";
+
+fn movie(id: i64) -> MovieId {
+    MovieId::new(id).unwrap()
+}
+
+fn user() -> UserId {
+    UserId(Uuid::now_v7())
+}
+
+fn rating(value: i64) -> Rating {
+    Rating::new(value).unwrap()
+}
+
+fn new_review(movie_id: MovieId, user_id: UserId, stars: i64) -> NewReview {
+    NewReview {
+        movie_id,
+        user_id,
+        rating: rating(stars),
+        title: None,
+        body: ReviewBody::parse(format!("{stars} stars")).unwrap(),
+        contains_spoilers: false,
+    }
+}
+
+async fn create(store: &dyn ReviewStore, review: &NewReview) -> Written {
+    match store.create_review(review).await.unwrap() {
+        CreateOutcome::Created(written) => written,
+        CreateOutcome::Duplicate(id) => panic!("unexpected duplicate of {id}"),
+    }
+}
+
+fn page(page: u32, size: u32) -> PageRequest {
+    PageRequest::new(page, size).unwrap()
+}
+
+/// Every review of a movie, through the public listing.
+async fn all_reviews(store: &dyn ReviewStore, movie_id: MovieId) -> Vec<Review> {
+    let mut all = Vec::new();
+    for number in 1.. {
+        let found = store
+            .movie_reviews(movie_id, ReviewSort::Oldest, page(number, 100))
+            .await
+            .unwrap();
+        if found.reviews.is_empty() {
+            break;
+        }
+        all.extend(found.reviews);
+    }
+    all
+}
+
+/// Asserts that the stored aggregate is exactly what the rows say.
+pub async fn assert_aggregate_matches_rows(store: &dyn ReviewStore, movie_id: MovieId) {
+    let rows = all_reviews(store, movie_id).await;
+    let aggregate = store.movie_rating(movie_id).await.unwrap();
+    let mut histogram = [0u64; 10];
+    for review in &rows {
+        histogram[review.rating.index()] += 1;
+    }
+    let sum: u64 = rows.iter().map(|r| u64::from(r.rating.get())).sum();
+    assert_eq!(aggregate.count, rows.len() as u64, "count");
+    assert_eq!(aggregate.sum, sum, "sum");
+    assert_eq!(aggregate.histogram, histogram, "histogram");
+}
+
+pub async fn creates_reads_and_counts(store: &dyn ReviewStore) {
+    let (film, author) = (movie(550), user());
+    let review = NewReview {
+        title: Some(ReviewTitle::parse("Ünïcödé 标题 ✨".into()).unwrap()),
+        body: ReviewBody::parse(UNICODE_BODY.into()).unwrap(),
+        contains_spoilers: true,
+        ..new_review(film, author, 8)
+    };
+    let written = create(store, &review).await;
+    assert_eq!(written.review.version, 1);
+    assert_eq!(written.review.user_id, Some(author));
+    assert_eq!(written.rating.count, 1);
+    assert_eq!(written.rating.sum, 8);
+    assert_eq!(written.rating.histogram[7], 1);
+
+    let stored = store.review(written.review.id).await.unwrap().unwrap();
+    assert_eq!(
+        stored, written.review,
+        "what a write returns is what a read returns"
+    );
+    assert_eq!(stored.body.as_bytes(), UNICODE_BODY.as_bytes());
+    assert_eq!(stored.title.as_deref(), Some("Ünïcödé 标题 ✨"));
+    assert!(stored.contains_spoilers);
+
+    let aggregate = store.movie_rating(film).await.unwrap();
+    assert_eq!((aggregate.count, aggregate.sum), (1, 8));
+    assert!((aggregate.average() - 8.0).abs() < f64::EPSILON);
+    assert!(aggregate.revision >= 1);
+
+    let nobody = store.movie_rating(movie(551)).await.unwrap();
+    assert_eq!(nobody, RatingAggregate::empty(movie(551)));
+    assert!(store
+        .review(shared::stores::reviews::ReviewId::new(999_999).unwrap())
+        .await
+        .unwrap()
+        .is_none());
+}
+
+pub async fn a_second_review_reports_the_first(store: &dyn ReviewStore) {
+    let (film, author) = (movie(600), user());
+    let first = create(store, &new_review(film, author, 6)).await;
+    let again = store
+        .create_review(&new_review(film, author, 2))
+        .await
+        .unwrap();
+    assert_eq!(again, CreateOutcome::Duplicate(first.review.id));
+    let aggregate = store.movie_rating(film).await.unwrap();
+    assert_eq!(
+        (aggregate.count, aggregate.sum),
+        (1, 6),
+        "nothing was written"
+    );
+    // The same user may review another movie.
+    create(store, &new_review(movie(601), author, 2)).await;
+}
+
+pub async fn edits_check_author_and_version(store: &dyn ReviewStore) {
+    let (film, author) = (movie(700), user());
+    let written = create(store, &new_review(film, author, 3)).await;
+    let id = written.review.id;
+    let patch = ReviewPatch {
+        rating: Some(rating(9)),
+        title: Some(Some(ReviewTitle::parse("Changed my mind".into()).unwrap())),
+        ..ReviewPatch::default()
+    };
+
+    let updated = store
+        .update_review(id, author, Some(1), &patch)
+        .await
+        .unwrap();
+    assert_eq!(updated.review.version, 2);
+    assert_eq!(updated.review.rating, rating(9));
+    assert_eq!(
+        updated.review.body, "3 stars",
+        "fields not in the patch stay"
+    );
+    assert_eq!(updated.rating.histogram[2], 0);
+    assert_eq!(updated.rating.histogram[8], 1);
+    assert_eq!((updated.rating.count, updated.rating.sum), (1, 9));
+    assert_eq!(store.review(id).await.unwrap().unwrap(), updated.review);
+
+    // Stale version: nothing changes.
+    let stale = store.update_review(id, author, Some(1), &patch).await;
+    assert!(
+        matches!(stale, Err(StoreError::VersionMismatch)),
+        "{stale:?}"
+    );
+    // Someone else's review, or none at all.
+    let other = store.update_review(id, user(), Some(2), &patch).await;
+    assert!(matches!(other, Err(StoreError::NotFound(_))), "{other:?}");
+    let missing = shared::stores::reviews::ReviewId::new(987_654).unwrap();
+    let none = store.update_review(missing, author, None, &patch).await;
+    assert!(matches!(none, Err(StoreError::NotFound(_))), "{none:?}");
+
+    // Removing the title, without a version check.
+    let cleared = store
+        .update_review(
+            id,
+            author,
+            None,
+            &ReviewPatch {
+                title: Some(None),
+                ..ReviewPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(cleared.review.title, None);
+    assert_eq!(cleared.review.version, 3);
+    assert_eq!(
+        cleared.rating.sum, 9,
+        "a text edit leaves the aggregate alone"
+    );
+    assert_aggregate_matches_rows(store, film).await;
+}
+
+pub async fn deletes_uncount_the_rating(store: &dyn ReviewStore) {
+    let film = movie(800);
+    let (alice, bob) = (user(), user());
+    let a = create(store, &new_review(film, alice, 10)).await;
+    let b = create(store, &new_review(film, bob, 4)).await;
+
+    let refused = store.delete_review(a.review.id, Deleter::Author(bob)).await;
+    assert!(
+        matches!(refused, Err(StoreError::NotFound(_))),
+        "{refused:?}"
+    );
+
+    let deleted = store
+        .delete_review(a.review.id, Deleter::Author(alice))
+        .await
+        .unwrap();
+    assert_eq!(deleted.review.id, a.review.id);
+    assert_eq!((deleted.rating.count, deleted.rating.sum), (1, 4));
+    assert!(store.review(a.review.id).await.unwrap().is_none());
+
+    let by_admin = store
+        .delete_review(b.review.id, Deleter::Admin)
+        .await
+        .unwrap();
+    assert_eq!((by_admin.rating.count, by_admin.rating.sum), (0, 0));
+    assert_eq!(by_admin.rating.histogram, [0; 10]);
+    let again = store.delete_review(b.review.id, Deleter::Admin).await;
+    assert!(matches!(again, Err(StoreError::NotFound(_))), "{again:?}");
+
+    // Alice may review the movie again after deleting her review.
+    create(store, &new_review(film, alice, 7)).await;
+    assert_aggregate_matches_rows(store, film).await;
+}
+
+pub async fn lists_sort_and_page(store: &dyn ReviewStore) {
+    let film = movie(900);
+    let mut ids = Vec::new();
+    for stars in [5, 9, 1, 9, 3] {
+        ids.push(
+            create(store, &new_review(film, user(), stars))
+                .await
+                .review
+                .id,
+        );
+    }
+    let order = |reviews: &[Review]| reviews.iter().map(|r| r.id).collect::<Vec<_>>();
+    let list = |sort| store.movie_reviews(film, sort, page(1, 20));
+
+    let newest = list(ReviewSort::Newest).await.unwrap();
+    assert_eq!(newest.total, 5);
+    assert_eq!(
+        order(&newest.reviews),
+        ids.iter().rev().copied().collect::<Vec<_>>()
+    );
+    let oldest = list(ReviewSort::Oldest).await.unwrap();
+    assert_eq!(order(&oldest.reviews), ids);
+    let best = list(ReviewSort::RatingDesc).await.unwrap();
+    assert_eq!(
+        order(&best.reviews),
+        vec![ids[3], ids[1], ids[0], ids[4], ids[2]],
+        "highest first, ties newest first"
+    );
+    let worst = list(ReviewSort::RatingAsc).await.unwrap();
+    assert_eq!(
+        order(&worst.reviews),
+        vec![ids[2], ids[4], ids[0], ids[1], ids[3]]
+    );
+
+    let second = store
+        .movie_reviews(film, ReviewSort::Newest, page(2, 2))
+        .await
+        .unwrap();
+    assert_eq!(second.total, 5);
+    assert_eq!(order(&second.reviews), vec![ids[2], ids[1]]);
+    let beyond = store
+        .movie_reviews(film, ReviewSort::Newest, page(4, 2))
+        .await
+        .unwrap();
+    assert!(beyond.reviews.is_empty());
+    assert_eq!(beyond.total, 5);
+    let other = store
+        .movie_reviews(movie(901), ReviewSort::Newest, page(1, 20))
+        .await
+        .unwrap();
+    assert_eq!((other.total, other.reviews.len()), (0, 0));
+}
+
+pub async fn user_reviews_are_newest_first(store: &dyn ReviewStore) {
+    let author = user();
+    let mut ids = Vec::new();
+    for film in [1000, 1001, 1002] {
+        ids.push(
+            create(store, &new_review(movie(film), author, 6))
+                .await
+                .review
+                .id,
+        );
+    }
+    create(store, &new_review(movie(1000), user(), 6)).await;
+    let mine = store.user_reviews(author, page(1, 2)).await.unwrap();
+    assert_eq!(mine.total, 3);
+    assert_eq!(
+        mine.reviews.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![ids[2], ids[1]]
+    );
+    let nobody = store.user_reviews(user(), page(1, 20)).await.unwrap();
+    assert_eq!((nobody.total, nobody.reviews.len()), (0, 0));
+}
+
+pub async fn anonymising_keeps_reviews_and_aggregates(store: &dyn ReviewStore) {
+    let (film, leaving, staying) = (movie(1100), user(), user());
+    let gone = create(store, &new_review(film, leaving, 2)).await;
+    create(store, &new_review(movie(1101), leaving, 10)).await;
+    let kept = create(store, &new_review(film, staying, 8)).await;
+    let before = store.movie_rating(film).await.unwrap();
+
+    store.anonymise_user(leaving).await.unwrap();
+    store.anonymise_user(leaving).await.unwrap(); // idempotent
+
+    let detached = store.review(gone.review.id).await.unwrap().unwrap();
+    assert_eq!(detached.user_id, None);
+    assert_eq!(detached.body, gone.review.body);
+    assert!(detached.version > gone.review.version, "the ETag changes");
+    assert_eq!(
+        store.review(kept.review.id).await.unwrap().unwrap(),
+        kept.review,
+        "other authors' reviews are untouched"
+    );
+    let after = store.movie_rating(film).await.unwrap();
+    assert_eq!(
+        (after.count, after.sum, after.histogram),
+        (before.count, before.sum, before.histogram)
+    );
+    assert_eq!(
+        store
+            .user_reviews(leaving, page(1, 20))
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(all_reviews(store, film).await.len(), 2);
+    // The detached review can no longer be edited as the old account.
+    let edit = store
+        .update_review(gone.review.id, leaving, None, &ReviewPatch::default())
+        .await;
+    assert!(matches!(edit, Err(StoreError::NotFound(_))), "{edit:?}");
+}
+
+/// 50 users review one movie at once: every rating counts, exactly once.
+pub async fn concurrent_creates_are_all_counted(store: Arc<dyn ReviewStore>) {
+    let film = movie(1200);
+    let ratings: Vec<i64> = (0..50).map(|i| i % 10 + 1).collect();
+    let tasks = ratings.iter().map(|&stars| {
+        let store = Arc::clone(&store);
+        tokio::spawn(async move { store.create_review(&new_review(film, user(), stars)).await })
+    });
+    for outcome in join_all(tasks).await {
+        assert!(matches!(outcome.unwrap(), Ok(CreateOutcome::Created(_))));
+    }
+    let aggregate = store.movie_rating(film).await.unwrap();
+    assert_eq!(aggregate.count, 50);
+    assert_eq!(aggregate.sum, ratings.iter().sum::<i64>() as u64);
+    assert_eq!(aggregate.histogram, [5; 10]);
+    assert!((aggregate.average() - 5.5).abs() < f64::EPSILON);
+    assert_aggregate_matches_rows(store.as_ref(), film).await;
+}
+
+/// One user racing themselves: exactly one review is created, the rest see the duplicate.
+pub async fn concurrent_duplicates_create_one(store: Arc<dyn ReviewStore>) {
+    let (film, author) = (movie(1300), user());
+    let tasks = (0..10).map(|i| {
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            store
+                .create_review(&new_review(film, author, i % 10 + 1))
+                .await
+        })
+    });
+    let outcomes: Vec<_> = join_all(tasks)
+        .await
+        .into_iter()
+        .map(|o| o.unwrap().unwrap())
+        .collect();
+    let created = outcomes
+        .iter()
+        .filter(|o| matches!(o, CreateOutcome::Created(_)))
+        .count();
+    assert_eq!(created, 1);
+    let ids: HashSet<_> = outcomes
+        .iter()
+        .map(|o| match o {
+            CreateOutcome::Created(w) => w.review.id,
+            CreateOutcome::Duplicate(id) => *id,
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "every duplicate points at the one review");
+    assert_eq!(store.movie_rating(film).await.unwrap().count, 1);
+}
+
+/// Two edits from the same version: one wins, one is refused, nothing is lost.
+pub async fn concurrent_edits_of_one_version(store: Arc<dyn ReviewStore>) {
+    let (film, author) = (movie(1400), user());
+    let id = create(store.as_ref(), &new_review(film, author, 5))
+        .await
+        .review
+        .id;
+    let tasks = [2, 9].map(|stars| {
+        let store = Arc::clone(&store);
+        tokio::spawn(async move {
+            let patch = ReviewPatch {
+                rating: Some(rating(stars)),
+                ..ReviewPatch::default()
+            };
+            store.update_review(id, author, Some(1), &patch).await
+        })
+    });
+    let outcomes: Vec<_> = join_all(tasks)
+        .await
+        .into_iter()
+        .map(|o| o.unwrap())
+        .collect();
+    let winners: Vec<&Written> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
+    assert_eq!(winners.len(), 1, "{outcomes:?}");
+    assert!(outcomes
+        .iter()
+        .any(|o| matches!(o, Err(StoreError::VersionMismatch))));
+    let stored = store.review(id).await.unwrap().unwrap();
+    assert_eq!(stored, winners[0].review);
+    assert_eq!(stored.version, 2);
+    assert_aggregate_matches_rows(store.as_ref(), film).await;
+}
+
+/// A burst of creates, edits and deletes on one movie, then the aggregate against the rows.
+pub async fn mixed_burst_keeps_the_aggregate_exact(store: Arc<dyn ReviewStore>) {
+    let film = movie(1500);
+    let authors: Vec<UserId> = (0..24).map(|_| user()).collect();
+    let mut seeded = Vec::new();
+    for (i, author) in authors.iter().enumerate().take(12) {
+        seeded.push(
+            create(
+                store.as_ref(),
+                &new_review(film, *author, (i % 10 + 1) as i64),
+            )
+            .await,
+        );
+    }
+    let mut tasks = Vec::new();
+    for (i, written) in seeded.into_iter().enumerate() {
+        let store = Arc::clone(&store);
+        tasks.push(tokio::spawn(async move {
+            let (id, author) = (written.review.id, written.review.user_id.unwrap());
+            if i % 3 == 0 {
+                store
+                    .delete_review(id, Deleter::Author(author))
+                    .await
+                    .map(|_| ())
+            } else {
+                let patch = ReviewPatch {
+                    rating: Some(rating(((i * 7) % 10 + 1) as i64)),
+                    ..ReviewPatch::default()
+                };
+                store
+                    .update_review(id, author, None, &patch)
+                    .await
+                    .map(|_| ())
+            }
+        }));
+    }
+    for (i, author) in authors.iter().enumerate().skip(12) {
+        let (store, author) = (Arc::clone(&store), *author);
+        tasks.push(tokio::spawn(async move {
+            store
+                .create_review(&new_review(film, author, (i % 10 + 1) as i64))
+                .await
+                .map(|_| ())
+        }));
+    }
+    for outcome in join_all(tasks).await {
+        outcome.unwrap().unwrap();
+    }
+    assert_eq!(store.movie_rating(film).await.unwrap().count, 12 - 4 + 12);
+    assert_aggregate_matches_rows(store.as_ref(), film).await;
+}
+
+async fn embedded_store() -> (tempfile::TempDir, Arc<dyn ReviewStore>) {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = shared::stores::embedded::open(dir.path()).await.unwrap();
+    (dir, Arc::new(EmbeddedReviews::new(pool)))
+}
+
+/// The MySQL adapter on a fresh MariaDB database, with a pool wide enough to race in.
+async fn mysql_store() -> Option<(TestMySql, Arc<dyn ReviewStore>)> {
+    let my = TestMySql::create().await?;
+    let pool = sqlx::mysql::MySqlPoolOptions::new()
+        .max_connections(16)
+        .connect(&my.url)
+        .await
+        .unwrap();
+    shared::migrate::mysql(&pool).await.unwrap();
+    Some((my, Arc::new(MySqlReviews::new(pool))))
+}
+
+macro_rules! contract {
+    (refs: $($by_ref:ident),*; shared: $($by_arc:ident),*) => {
+        mod embedded {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $by_ref() {
+                    let (_dir, store) = super::embedded_store().await;
+                    super::$by_ref(store.as_ref()).await;
+                }
+            )*
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $by_arc() {
+                    let (_dir, store) = super::embedded_store().await;
+                    super::$by_arc(store).await;
+                }
+            )*
+        }
+        mod mariadb {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $by_ref() {
+                    let Some((_db, store)) = super::mysql_store().await else { return };
+                    super::$by_ref(store.as_ref()).await;
+                }
+            )*
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $by_arc() {
+                    let Some((_db, store)) = super::mysql_store().await else { return };
+                    super::$by_arc(store).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    refs: creates_reads_and_counts, a_second_review_reports_the_first,
+        edits_check_author_and_version, deletes_uncount_the_rating, lists_sort_and_page,
+        user_reviews_are_newest_first, anonymising_keeps_reviews_and_aggregates;
+    shared: concurrent_creates_are_all_counted, concurrent_duplicates_create_one,
+        concurrent_edits_of_one_version, mixed_burst_keeps_the_aggregate_exact
+);
+
+/// The schema refuses what the code refuses, and stores utf8mb4 byte for byte.
+#[tokio::test]
+async fn mariadb_schema_enforces_the_rules() {
+    let Some(my) = TestMySql::create().await else {
+        return;
+    };
+    let pool = shared::state::mysql_pool(&my.url).unwrap();
+    shared::migrate::mysql(&pool).await.unwrap();
+    let insert = |stars: i64, body: &'static str| {
+        sqlx::query(
+            "INSERT INTO reviews (movie_id, user_id, rating, body, created_at, updated_at) \
+             VALUES (1, ?, ?, ?, NOW(6), NOW(6))",
+        )
+        .bind(Uuid::now_v7())
+        .bind(stars)
+        .bind(body)
+        .execute(&pool)
+    };
+    for stars in [0, 11, -1] {
+        assert!(
+            insert(stars, "x").await.is_err(),
+            "rating {stars} must be refused"
+        );
+    }
+    assert!(insert(5, "").await.is_err(), "empty bodies are refused");
+    insert(5, UNICODE_BODY).await.unwrap();
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT CAST(body AS BINARY) FROM reviews")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, UNICODE_BODY.as_bytes());
+    let (charset,): (String,) = sqlx::query_as(
+        "SELECT CCSA.character_set_name FROM information_schema.TABLES T \
+         JOIN information_schema.COLLATION_CHARACTER_SET_APPLICABILITY CCSA \
+         ON CCSA.collation_name = T.table_collation \
+         WHERE T.table_schema = DATABASE() AND T.table_name = 'reviews'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(charset, "utf8mb4");
+    let user = Uuid::now_v7();
+    for _ in 0..2 {
+        let _ = sqlx::query(
+            "INSERT INTO reviews (movie_id, user_id, rating, body, created_at, updated_at) \
+             VALUES (2, ?, 5, 'x', NOW(6), NOW(6))",
+        )
+        .bind(user)
+        .execute(&pool)
+        .await;
+    }
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reviews WHERE movie_id = 2")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1, "one review per user and movie");
+    // An aggregate that disagrees with itself is refused too.
+    let bad =
+        sqlx::query("INSERT INTO movie_ratings (movie_id, rating_count, r1) VALUES (3, 2, 1)")
+            .execute(&pool)
+            .await;
+    assert!(bad.is_err());
+}
