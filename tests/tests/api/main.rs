@@ -4,3 +4,4 @@ mod deployment;
 mod foundation;
 mod smoke;
 mod accounts_contract;
+mod reviews_store;
