@@ -122,8 +122,9 @@ impl AccountStore for EmbeddedAccounts {
         let mut names = HashMap::with_capacity(ids.len());
         // One query per 500 ids (a page is at most 100), never one per id.
         for chunk in ids.chunks(MAX_BINDS) {
-            let mut query: QueryBuilder<Sqlite> =
-                QueryBuilder::new("SELECT id, username FROM users WHERE status = 'active' AND id IN (");
+            let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "SELECT id, username FROM users WHERE status = 'active' AND id IN (",
+            );
             let mut list = query.separated(", ");
             for id in chunk {
                 list.push_bind(id.0);

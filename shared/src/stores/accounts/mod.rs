@@ -86,7 +86,10 @@ pub async fn promote_configured_admins(store: &dyn AccountStore, logins: &[Strin
     }
     match store.promote_admins(logins).await {
         Ok(0) => {}
-        Ok(count) => tracing::info!(count, "accounts promoted to admin from MOVIEVERSE_ADMIN_USERS"),
+        Ok(count) => tracing::info!(
+            count,
+            "accounts promoted to admin from MOVIEVERSE_ADMIN_USERS"
+        ),
         Err(error) => tracing::error!(error = %error, "could not apply MOVIEVERSE_ADMIN_USERS"),
     }
 }

@@ -164,14 +164,16 @@ impl AccountStore for PostgresAccounts {
     }
 
     async fn find(&self, id: UserId) -> Result<Option<Account>, StoreError> {
-        sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1"))
-            .bind(id.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?
-            .as_ref()
-            .map(account_from)
-            .transpose()
+        sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(account_from)
+        .transpose()
     }
 
     async fn status(&self, id: UserId) -> Result<AccountState, StoreError> {
