@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod import;
 pub mod logging;
 pub mod migrate;
 pub mod not_implemented;
@@ -16,6 +17,7 @@ pub mod rate_limit;
 pub mod secrets;
 pub mod state;
 pub mod stores;
+pub mod tmdb;
 
 pub use error::ApiError;
 pub use state::AppState;
