@@ -5,3 +5,5 @@ mod foundation;
 mod smoke;
 mod accounts_contract;
 mod reviews_store;
+mod profiles_contract;
+mod profiles_fake_rtdb;
