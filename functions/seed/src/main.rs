@@ -9,7 +9,8 @@ async fn main() -> Result<(), Error> {
     lambda_runtime::run(service_fn(|event: LambdaEvent<seed::SeedRequest>| {
         let state = state.clone();
         async move {
-            seed::handle(&state, event.payload)
+            let deadline = seed::deadline_from_epoch_ms(event.context.deadline);
+            seed::handle(&state, event.payload, deadline)
                 .await
                 .map_err(Error::from)
         }

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use backon::{ExponentialBuilder, Retryable};
 use chrono::Utc;
 use futures::future::BoxFuture;
 use futures::{stream, FutureExt, StreamExt};
@@ -154,6 +155,26 @@ enum ItemError {
 }
 
 type ItemFuture<'a> = BoxFuture<'a, Result<Imported, ItemError>>;
+
+/// A store write, retried while the store is briefly unavailable (SQLite answers "database is
+/// locked" to a concurrent writer; a MongoDB primary may be stepping down). Other errors, and
+/// an outage that outlasts the retries, stop the run.
+async fn with_store_retries<T, F, Fut>(write: F) -> Result<T, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, StoreError>>,
+{
+    let backoff = ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(20))
+        .with_max_delay(Duration::from_secs(1))
+        .with_max_times(6)
+        .with_jitter();
+    write
+        .retry(backoff)
+        .sleep(tokio::time::sleep)
+        .when(|error| matches!(error, StoreError::Unavailable { .. }))
+        .await
+}
 
 /// The people of a movie worth a `/person` request: top-billed cast and key crew.
 pub fn credited_people(movie: &Movie) -> Vec<PersonId> {
@@ -306,8 +327,10 @@ impl<'a> Run<'a> {
             return;
         }
         match self.source.genres().await {
-            Ok(genres) => match self.catalog.upsert_genres(&genres).await {
-                Ok(()) => self.changed = true,
+            // The store does not say whether genres changed; renames are rare and the genre
+            // list expires by its TTL, so they alone do not refresh the cached lists.
+            Ok(genres) => match with_store_retries(|| self.catalog.upsert_genres(&genres)).await {
+                Ok(()) => {}
                 Err(error) => {
                     self.stop = Some(Stop::Fatal(error.to_string()));
                     return;
@@ -349,8 +372,7 @@ impl<'a> Run<'a> {
         let import = move |id| -> ItemFuture<'a> {
             async move {
                 let movie = source.movie(id).await.map_err(ItemError::Source)?;
-                let outcome = catalog
-                    .upsert_movie(&movie)
+                let outcome = with_store_retries(|| catalog.upsert_movie(&movie))
                     .await
                     .map_err(ItemError::Store)?;
                 Ok(Imported {
@@ -372,8 +394,7 @@ impl<'a> Run<'a> {
         let import = move |id| -> ItemFuture<'a> {
             async move {
                 let person = source.person(id).await.map_err(ItemError::Source)?;
-                let outcome = catalog
-                    .upsert_person(&person)
+                let outcome = with_store_retries(|| catalog.upsert_person(&person))
                     .await
                     .map_err(ItemError::Store)?;
                 Ok(Imported {

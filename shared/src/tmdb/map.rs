@@ -265,9 +265,9 @@ mod tests {
 
     #[test]
     fn a_full_movie_maps_every_field() {
-        let details: MovieDetails = fixture("movie_101.json");
+        let details: MovieDetails = fixture("movie_9100101.json");
         let movie = movie(&details, Utc::now()).unwrap();
-        assert_eq!(movie.id.get(), 101);
+        assert_eq!(movie.id.get(), 9100101);
         assert_eq!(movie.title, "The Salt Cartographer");
         assert_eq!(movie.release_date, NaiveDate::from_ymd_opt(2019, 4, 12));
         assert_eq!(movie.runtime, Some(118));
@@ -282,13 +282,13 @@ mod tests {
             .credits
             .crew
             .iter()
-            .any(|c| c.job == "Director" && c.person_id.get() == 9003));
+            .any(|c| c.job == "Director" && c.person_id.get() == 9209003));
         assert_eq!(movie.source, MovieSource::Tmdb);
     }
 
     #[test]
     fn nulls_everywhere_and_unknown_fields_still_make_a_movie() {
-        let details: MovieDetails = fixture("movie_105_nulls.json");
+        let details: MovieDetails = fixture("movie_9100105_nulls.json");
         let movie = movie(&details, Utc::now()).unwrap();
         assert_eq!(movie.title, "Untitled Lighthouse Project");
         assert_eq!(movie.original_title, None);
@@ -302,7 +302,7 @@ mod tests {
         assert_eq!(movie.credits.cast.len(), 1);
         assert!(movie.credits.crew.is_empty());
 
-        let details: PersonDetails = fixture("person_9101_nulls.json");
+        let details: PersonDetails = fixture("person_9209101_nulls.json");
         let person = person(&details, Utc::now()).unwrap();
         assert_eq!(person.name, "Ada Nullsworth");
         assert!(person.credits.is_empty() && person.also_known_as.is_empty());
@@ -344,7 +344,7 @@ mod tests {
 
     #[test]
     fn a_person_maps_their_filmography_newest_first() {
-        let details: PersonDetails = fixture("person_9005.json");
+        let details: PersonDetails = fixture("person_9209005.json");
         let person = person(&details, Utc::now()).unwrap();
         assert_eq!(person.name, "Priya Anand-Holt");
         let years: Vec<_> = person.credits.iter().map(|c| c.release_date).collect();
@@ -357,7 +357,7 @@ mod tests {
     #[test]
     fn lists_and_genres_parse() {
         let page: MoviePage = fixture("movie_now_playing_page1.json");
-        assert_eq!(page_ids(&page), [MovieId::new(104).unwrap()]);
+        assert_eq!(page_ids(&page), [MovieId::new(9100104).unwrap()]);
         let genres = genres(&fixture("genre_movie_list.json"));
         assert_eq!(genres.len(), 5);
         assert!(page_ids(&serde_json::from_str(r#"{"results": null}"#).unwrap()).is_empty());

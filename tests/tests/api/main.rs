@@ -7,3 +7,4 @@ mod accounts_contract;
 mod reviews_store;
 mod profiles_contract;
 mod profiles_fake_rtdb;
+mod seed;
