@@ -8,3 +8,7 @@ mod reviews_store;
 mod profiles_contract;
 mod profiles_fake_rtdb;
 mod seed;
+mod auth_support;
+mod auth;
+mod auth_attacks;
+mod auth_concurrency;
