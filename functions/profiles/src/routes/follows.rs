@@ -1,6 +1,6 @@
 //! Follow, unfollow, and the followers and following lists.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use shared::auth::AuthUser;
 use shared::domain::UserId;
@@ -8,7 +8,8 @@ use shared::http::{Page, PageParams, PageRequest, Query};
 use shared::stores::profiles::{FollowEdge, FollowEntry, Listing};
 use shared::{ApiError, AppState};
 
-use super::{limit_writes, user_id, username_of};
+use super::params::PathParams;
+use super::{limit_writes, username_of};
 use crate::views::FollowView;
 
 fn edge(caller: &AuthUser, target: UserId) -> Result<FollowEdge, ApiError> {
@@ -34,9 +35,9 @@ fn edge(caller: &AuthUser, target: UserId) -> Result<FollowEdge, ApiError> {
 pub async fn follow(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(target): Path<String>,
+    params: PathParams,
 ) -> Result<StatusCode, ApiError> {
-    let edge = edge(&caller, user_id(&target)?)?;
+    let edge = edge(&caller, params.parse("user_id")?)?;
     limit_writes(&state, &caller).await?;
     username_of(&state, edge.followee()).await?;
     state.profiles()?.follow(edge, chrono::Utc::now()).await?;
@@ -60,9 +61,9 @@ pub async fn follow(
 pub async fn unfollow(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(target): Path<String>,
+    params: PathParams,
 ) -> Result<StatusCode, ApiError> {
-    let edge = edge(&caller, user_id(&target)?)?;
+    let edge = edge(&caller, params.parse("user_id")?)?;
     limit_writes(&state, &caller).await?;
     state.profiles()?.unfollow(edge).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -77,11 +78,11 @@ enum Direction {
 
 async fn list(
     state: &AppState,
-    user: &str,
+    path: &PathParams,
     params: PageParams,
     direction: Direction,
 ) -> Result<axum::Json<Page<FollowView>>, ApiError> {
-    let user = user_id(user)?;
+    let user: UserId = path.parse("user_id")?;
     let page = PageRequest::try_from(params)?;
     username_of(state, user).await?;
     let store = state.profiles()?;
@@ -121,10 +122,10 @@ async fn list(
 )]
 pub async fn followers(
     State(state): State<AppState>,
-    Path(user): Path<String>,
-    Query(params): Query<PageParams>,
+    params: PathParams,
+    Query(query): Query<PageParams>,
 ) -> Result<axum::Json<Page<FollowView>>, ApiError> {
-    list(&state, &user, params, Direction::Followers).await
+    list(&state, &params, query, Direction::Followers).await
 }
 
 /// Whom a user follows, newest first.
@@ -141,8 +142,8 @@ pub async fn followers(
 )]
 pub async fn following(
     State(state): State<AppState>,
-    Path(user): Path<String>,
-    Query(params): Query<PageParams>,
+    params: PathParams,
+    Query(query): Query<PageParams>,
 ) -> Result<axum::Json<Page<FollowView>>, ApiError> {
-    list(&state, &user, params, Direction::Following).await
+    list(&state, &params, query, Direction::Following).await
 }

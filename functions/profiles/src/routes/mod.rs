@@ -1,6 +1,7 @@
 //! Handlers of the profiles function, one module per resource.
 
 pub mod follows;
+mod params;
 pub mod profile;
 pub mod watchlist;
 
@@ -21,11 +22,6 @@ async fn limit_writes(state: &AppState, user: &AuthUser) -> Result<(), ApiError>
         .hit(state.cache(), &user.id.to_string())
         .await
         .map(|_| ())
-}
-
-/// A user id from the path (400 when it is not a UUID).
-fn user_id(text: &str) -> Result<UserId, ApiError> {
-    text.parse()
 }
 
 /// The username of an existing account, or 404.

@@ -1,6 +1,6 @@
 //! `GET /profiles/{user_id}`, `GET /profiles/me` and `PATCH /profiles/me`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
 use shared::auth::AuthUser;
@@ -8,7 +8,8 @@ use shared::domain::UserId;
 use shared::http::{private_no_store, Json};
 use shared::{ApiError, AppState};
 
-use super::{limit_writes, user_id, username_of};
+use super::params::PathParams;
+use super::{limit_writes, username_of};
 use crate::update::ProfileUpdate;
 use crate::views::ProfileView;
 
@@ -43,9 +44,9 @@ async fn view(state: &AppState, user: UserId) -> Result<ProfileView, ApiError> {
 )]
 pub async fn get_profile(
     State(state): State<AppState>,
-    Path(user): Path<String>,
+    params: PathParams,
 ) -> Result<impl IntoResponse, ApiError> {
-    let profile = view(&state, user_id(&user)?).await?;
+    let profile = view(&state, params.parse("user_id")?).await?;
     // Counts change often: caches keep the answer but must revalidate it (a cheap 304).
     Ok((
         [(

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use shared::auth::AuthUser;
@@ -11,6 +11,7 @@ use shared::http::{private_no_store, Page, PageParams, PageRequest, Query};
 use shared::{ApiError, AppState};
 
 use super::limit_writes;
+use super::params::PathParams;
 use crate::views::WatchlistItemView;
 
 /// The caller's watchlist, newest first, with each movie's title and poster.
@@ -78,9 +79,9 @@ pub async fn watchlist(
 pub async fn add_to_watchlist(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(movie): Path<String>,
+    params: PathParams,
 ) -> Result<StatusCode, ApiError> {
-    let movie: MovieId = movie.parse()?;
+    let movie: MovieId = params.parse("movie_id")?;
     limit_writes(&state, &caller).await?;
     if !state.catalog()?.movie_exists(movie).await? {
         return Err(ApiError::NotFound("movie".into()));
@@ -108,9 +109,9 @@ pub async fn add_to_watchlist(
 pub async fn remove_from_watchlist(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(movie): Path<String>,
+    params: PathParams,
 ) -> Result<StatusCode, ApiError> {
-    let movie: MovieId = movie.parse()?;
+    let movie: MovieId = params.parse("movie_id")?;
     limit_writes(&state, &caller).await?;
     state
         .profiles()?
