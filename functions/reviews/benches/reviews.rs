@@ -1,0 +1,196 @@
+//! Load benchmark of the two hot review routes against MariaDB: the first page of a movie's
+//! reviews, and creating a review (transaction + aggregate + catalog copy + cache follow-up).
+//!
+//! Needs the MariaDB test server: `MV_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/mysql
+//! cargo bench -p reviews`. A fresh database is created and dropped around the run; the catalog
+//! and the cache are embedded/in-process so the figures are those of the reviews path.
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use criterion::{criterion_group, criterion_main, Criterion};
+use shared::auth::Role;
+use shared::config::{keys, RawSettings};
+use shared::domain::{Credits, Movie, MovieId, MovieSource, RatingSummary};
+use shared::secrets::SecretSource;
+use shared::AppState;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+const MOVIE: i64 = 550;
+/// Reviews already on the movie when the read benchmark runs.
+const SEEDED: usize = 1_000;
+
+fn movie() -> Movie {
+    Movie {
+        id: MovieId::new(MOVIE).expect("positive"),
+        title: "Bench".into(),
+        original_title: None,
+        overview: None,
+        tagline: None,
+        release_date: None,
+        runtime: None,
+        genres: Vec::new(),
+        original_language: None,
+        spoken_languages: Vec::new(),
+        production_countries: Vec::new(),
+        production_companies: Vec::new(),
+        poster_path: None,
+        backdrop_path: None,
+        popularity: 1.0,
+        vote_average: 0.0,
+        vote_count: 0,
+        imdb_id: None,
+        keywords: Vec::new(),
+        credits: Credits::default(),
+        source: MovieSource::Tmdb,
+        updated_at: chrono::Utc::now(),
+        rating: RatingSummary::default(),
+    }
+}
+
+fn request(method: Method, path: &str, token: Option<&str>, body: Option<String>) -> Request<Body> {
+    let mut builder = Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    match body {
+        Some(json) => builder
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json)),
+        None => builder.body(Body::empty()),
+    }
+    .expect("request")
+}
+
+struct Setup {
+    state: AppState,
+    router: axum::Router,
+    admin_url: String,
+    database: String,
+    _data_dir: tempfile::TempDir,
+}
+
+async fn setup() -> Option<Setup> {
+    let admin_url = std::env::var("MV_TEST_MYSQL_URL").ok()?;
+    let database = format!("mvb_{}", Uuid::new_v4().simple());
+    let admin = sqlx::MySqlPool::connect(&admin_url).await.ok()?;
+    sqlx::query(&format!(
+        "CREATE DATABASE {database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    ))
+    .execute(&admin)
+    .await
+    .ok()?;
+    let mut url = url::Url::parse(&admin_url).ok()?;
+    url.set_path(&format!("/{database}"));
+    let data_dir = tempfile::tempdir().ok()?;
+    let env = [
+        (
+            keys::MOVIEVERSE_DATA_DIR,
+            data_dir.path().to_string_lossy().to_string(),
+        ),
+        (keys::MOVIEVERSE_RUN_MIGRATIONS, "true".to_string()),
+        (keys::MYSQL_URL, url.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let settings = RawSettings::merge(&env, SecretSource::None).into_settings();
+    let state = AppState::from_settings(settings).await;
+    state.catalog().ok()?.upsert_movie(&movie()).await.ok()?;
+    let router = reviews::router(state.clone());
+    Some(Setup {
+        state,
+        router,
+        admin_url,
+        database,
+        _data_dir: data_dir,
+    })
+}
+
+async fn create(setup: &Setup, rating: usize) -> StatusCode {
+    let token = setup
+        .state
+        .jwt()
+        .expect("keys")
+        .issue(Uuid::now_v7(), Role::User)
+        .expect("token")
+        .0;
+    let body = format!(
+        r#"{{"rating": {}, "body": "A benchmark review with some text."}}"#,
+        rating % 10 + 1
+    );
+    setup
+        .router
+        .clone()
+        .oneshot(request(
+            Method::POST,
+            &format!("/movies/{MOVIE}/reviews"),
+            Some(&token),
+            Some(body),
+        ))
+        .await
+        .map(|r| r.status())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn benches(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(setup) = runtime.block_on(setup()) else {
+        eprintln!("SKIPPED: MV_TEST_MYSQL_URL is not set or MariaDB is unreachable");
+        return;
+    };
+    runtime.block_on(async {
+        for i in 0..SEEDED {
+            assert_eq!(create(&setup, i).await, StatusCode::CREATED);
+        }
+    });
+
+    let mut group = c.benchmark_group("reviews_mariadb");
+    group.measurement_time(Duration::from_secs(10));
+    group.bench_function("GET /movies/{id}/reviews first page", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let response = setup
+                .router
+                .clone()
+                .oneshot(request(
+                    Method::GET,
+                    &format!("/movies/{MOVIE}/reviews"),
+                    None,
+                    None,
+                ))
+                .await
+                .expect("answer");
+            assert_eq!(response.status(), StatusCode::OK);
+            axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("body")
+        });
+    });
+    group.bench_function("POST /movies/{id}/reviews", |b| {
+        b.to_async(&runtime).iter_custom(|iterations| {
+            let setup = &setup;
+            async move {
+                let start = Instant::now();
+                for i in 0..iterations {
+                    let status = create(setup, usize::try_from(i).unwrap_or(0)).await;
+                    assert_eq!(status, StatusCode::CREATED);
+                }
+                start.elapsed()
+            }
+        });
+    });
+    group.finish();
+
+    runtime.block_on(async {
+        if let Ok(admin) = sqlx::MySqlPool::connect(&setup.admin_url).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {}", setup.database))
+                .execute(&admin)
+                .await;
+        }
+    });
+}
+
+criterion_group!(reviews_benches, benches);
+criterion_main!(reviews_benches);
