@@ -45,7 +45,11 @@ struct Inner {
 impl AppState {
     /// Reads the settings of this container and builds the state from them.
     pub async fn init() -> Self {
-        Self::from_settings(crate::config::load().await).await
+        let state = Self::from_settings(crate::config::load().await).await;
+        // First start of the embedded default: an empty catalog gets the bundled sample. Here
+        // and not in `from_settings`, so tests build states over an empty catalog.
+        crate::import::seed_sample_if_empty(&state).await;
+        state
     }
 
     pub async fn from_settings(settings: Settings) -> Self {

@@ -204,6 +204,10 @@ struct Run<'a> {
     stale: Vec<String>,
     changed: bool,
     stop: Option<Stop>,
+    /// Fetches overlap, store writes take turns: SQLite has one writer at a time (concurrent
+    /// transactions fail with "database is locked"), and a write takes milliseconds next to a
+    /// TMDB request, so turns cost nothing on MongoDB either.
+    writes: &'a tokio::sync::Mutex<()>,
 }
 
 /// Runs (or resumes) one import and records it. Fails only when the run cannot be recorded at
@@ -218,6 +222,7 @@ pub async fn run(
 ) -> Result<ImportReport, ImportError> {
     let started = Instant::now();
     let (record, cursor, resumed) = begin(catalog, request, options).await?;
+    let writes = tokio::sync::Mutex::new(());
     let mut run = Run {
         catalog,
         cache,
@@ -229,6 +234,7 @@ pub async fn run(
         stale: Vec::new(),
         changed: false,
         stop: None,
+        writes: &writes,
     };
     catalog.save_seed_run(&run.snapshot()).await?;
     tracing::info!(run_id = %run.record.id, resumed, source = %run.record.source, "seed run started");
@@ -368,10 +374,11 @@ impl<'a> Run<'a> {
 
     async fn movies(&mut self) {
         let ids = self.cursor.movie_ids.clone().unwrap_or_default();
-        let (source, catalog, cache) = (self.source, self.catalog, self.cache);
+        let (source, catalog, cache, writes) = (self.source, self.catalog, self.cache, self.writes);
         let import = move |id| -> ItemFuture<'a> {
             async move {
                 let movie = source.movie(id).await.map_err(ItemError::Source)?;
+                let _turn = writes.lock().await;
                 let outcome = with_store_retries(|| catalog.upsert_movie(&movie))
                     .await
                     .map_err(ItemError::Store)?;
@@ -390,10 +397,11 @@ impl<'a> Run<'a> {
 
     async fn people(&mut self) {
         let ids = self.cursor.person_ids.clone();
-        let (source, catalog, cache) = (self.source, self.catalog, self.cache);
+        let (source, catalog, cache, writes) = (self.source, self.catalog, self.cache, self.writes);
         let import = move |id| -> ItemFuture<'a> {
             async move {
                 let person = source.person(id).await.map_err(ItemError::Source)?;
+                let _turn = writes.lock().await;
                 let outcome = with_store_retries(|| catalog.upsert_person(&person))
                     .await
                     .map_err(ItemError::Store)?;

@@ -165,12 +165,12 @@ impl CatalogSource for SampleSource {
 }
 
 impl SampleSource {
-    /// The catalog bundled with MovieVerse.
+    /// The catalog bundled with MovieVerse (`shared/data/sample`), compiled into the binary so
+    /// a Lambda package or a fresh clone needs no data files beside it.
     pub fn bundled() -> Result<Self, SampleError> {
-        // Until the bundled files land, the sample source is simply empty-handed.
-        Err(SampleError {
-            file: "movies.json",
-            reason: "not bundled yet".into(),
-        })
+        Self::parse(
+            include_str!("../../data/sample/genres.json"),
+            include_str!("../../data/sample/movies.json"),
+        )
     }
 }

@@ -566,3 +566,84 @@ async fn the_schedule_event_is_a_tmdb_request_of_every_list() {
     assert_eq!(lists.len(), 4);
     assert!(request.people);
 }
+
+/// The sample on a store with no TMDB configured (what `cargo lambda watch` runs).
+async fn sample_app(on: On) -> Option<TestApp> {
+    Some(match on {
+        On::Embedded => TestApp::embedded().await,
+        On::Production => {
+            let mongo = TestMongo::create()?;
+            let redis = TestRedis::create()?;
+            TestApp::build(&[], None, None, Some(mongo), Some(redis)).await
+        }
+    })
+}
+
+on_both!(the_sample_source_loads_the_bundled_catalog_once,);
+
+async fn the_sample_source_loads_the_bundled_catalog_once(on: On) {
+    let Some(app) = sample_app(on).await else {
+        return;
+    };
+    let request: seed::SeedRequest =
+        serde_json::from_str(include_str!("../../../events/seed-sample.json")).expect("event");
+    let started = std::time::Instant::now();
+    let first = seed::handle(&app.state, request.clone(), None)
+        .await
+        .expect("sample import");
+    let took = started.elapsed();
+    assert_eq!(first.status, SeedStatus::Completed, "{first:?}");
+    assert!(first.movies >= 100, "{first:?}");
+    assert_eq!(first.failed, 0, "{first:?}");
+    assert_eq!(first.inserted, (first.movies + first.people) as u64);
+    println!("sample import: {first:?} in {took:?}");
+    let catalog = app.state.catalog().expect("catalog");
+    assert!(!catalog.is_empty().await.expect("is_empty"));
+    // Fight Club is in the sample, with its credits.
+    let fight_club = catalog
+        .movie_summaries(&ids(&[550]))
+        .await
+        .expect("summaries");
+    assert_eq!(fight_club.len(), 1);
+    assert_eq!(fight_club[0].title, "Fight Club");
+
+    let second = seed::handle(&app.state, request, None)
+        .await
+        .expect("again");
+    assert_eq!(
+        (second.inserted, second.updated, second.failed),
+        (0, 0, 0),
+        "{second:?}"
+    );
+    assert_eq!(second.unchanged, first.inserted);
+}
+
+#[tokio::test]
+async fn an_empty_embedded_catalog_gets_the_sample_at_start_up_and_only_once() {
+    let app = TestApp::embedded().await;
+    let catalog = app.state.catalog().expect("catalog");
+    assert!(catalog.is_empty().await.expect("is_empty"));
+    shared::import::seed_sample_if_empty(&app.state).await;
+    assert!(!catalog.is_empty().await.expect("is_empty"));
+    let run = catalog.latest_seed_run().await.expect("runs").expect("run");
+    assert_eq!(
+        (run.source.as_str(), run.status),
+        ("sample", SeedStatus::Completed)
+    );
+    // A second start leaves the catalog alone.
+    shared::import::seed_sample_if_empty(&app.state).await;
+    let again = catalog.latest_seed_run().await.expect("runs").expect("run");
+    assert_eq!(again.id, run.id);
+}
+
+#[tokio::test]
+async fn a_production_catalog_never_gets_the_sample() {
+    let Some(mongo) = TestMongo::create() else {
+        return;
+    };
+    let app = TestApp::build(&[], None, None, Some(mongo), None).await;
+    shared::import::seed_sample_if_empty(&app.state).await;
+    let catalog = app.state.catalog().expect("catalog");
+    assert!(catalog.is_empty().await.expect("is_empty"));
+    assert!(catalog.latest_seed_run().await.expect("runs").is_none());
+}
