@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -19,6 +19,7 @@ use shared::{ApiError, AppState};
 
 use crate::body::{CreateReviewRequest, UpdateReviewRequest};
 use crate::freshness::RatingFreshness;
+use crate::params::PathId;
 use crate::preconditions::{etag, IfMatch};
 use crate::views::{Authors, MovieRatingView, ReviewView};
 
@@ -130,10 +131,9 @@ fn review_response(
 )]
 pub async fn list_movie_reviews(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(movie): PathId<MovieId>,
     Query(params): Query<MovieReviewsParams>,
 ) -> Result<Response, ApiError> {
-    let movie: MovieId = id.parse()?;
     let (sort, page) = params.parse()?;
     let found = state.reviews()?.movie_reviews(movie, sort, page).await?;
     if found.total == 0 {
@@ -163,11 +163,10 @@ pub async fn list_movie_reviews(
 pub async fn create_review(
     State(state): State<AppState>,
     Extension(freshness): Extension<Arc<RatingFreshness>>,
-    Path(id): Path<String>,
+    PathId(movie): PathId<MovieId>,
     user: AuthUser,
     Json(request): Json<CreateReviewRequest>,
 ) -> Result<Response, ApiError> {
-    let movie: MovieId = id.parse()?;
     let fields = request.parse()?;
     let author = UserId(user.id);
     let limit = REVIEW_WRITES
@@ -221,9 +220,8 @@ pub async fn create_review(
 )]
 pub async fn get_review(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId<ReviewId>,
 ) -> Result<Response, ApiError> {
-    let id: ReviewId = id.parse()?;
     let review = state
         .reviews()?
         .review(id)
@@ -260,12 +258,11 @@ pub async fn get_review(
 pub async fn update_review(
     State(state): State<AppState>,
     Extension(freshness): Extension<Arc<RatingFreshness>>,
-    Path(id): Path<String>,
+    PathId(id): PathId<ReviewId>,
     user: AuthUser,
     headers: HeaderMap,
     Json(request): Json<UpdateReviewRequest>,
 ) -> Result<Response, ApiError> {
-    let id: ReviewId = id.parse()?;
     let patch = request.parse()?;
     let wanted = IfMatch::from_headers(&headers)?;
     let author = UserId(user.id);
@@ -318,10 +315,9 @@ pub async fn update_review(
 pub async fn delete_review(
     State(state): State<AppState>,
     Extension(freshness): Extension<Arc<RatingFreshness>>,
-    Path(id): Path<String>,
+    PathId(id): PathId<ReviewId>,
     user: AuthUser,
 ) -> Result<Response, ApiError> {
-    let id: ReviewId = id.parse()?;
     let caller = UserId(user.id);
     let limit = REVIEW_WRITES
         .hit(state.cache(), &caller.to_string())
@@ -364,10 +360,9 @@ pub async fn delete_review(
 )]
 pub async fn user_reviews(
     State(state): State<AppState>,
-    Path(user_id): Path<String>,
+    PathId(user): PathId<UserId>,
     Query(params): Query<UserReviewsParams>,
 ) -> Result<Response, ApiError> {
-    let user: UserId = user_id.parse()?;
     let page = PageRequest::try_from(PageParams {
         page: params.page,
         page_size: params.page_size,
@@ -392,9 +387,8 @@ pub async fn user_reviews(
 pub async fn movie_rating(
     State(state): State<AppState>,
     Extension(freshness): Extension<Arc<RatingFreshness>>,
-    Path(id): Path<String>,
+    PathId(movie): PathId<MovieId>,
 ) -> Result<Response, ApiError> {
-    let movie: MovieId = id.parse()?;
     let (view, status) = freshness.rating(&state, movie).await?;
     if view.count == 0 {
         ensure_movie(&state, movie).await?;

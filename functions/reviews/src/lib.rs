@@ -3,6 +3,7 @@
 mod body;
 mod freshness;
 mod handlers;
+mod params;
 mod preconditions;
 mod views;
 

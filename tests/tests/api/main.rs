@@ -12,3 +12,4 @@ mod auth_support;
 mod auth;
 mod auth_attacks;
 mod auth_concurrency;
+mod reviews_api;
