@@ -32,9 +32,10 @@ pub async fn confirm_password(
     ip: &ClientIp,
     candidate: &str,
 ) -> Result<(), ApiError> {
-    let limits = LoginLimits::new(&account.username, ip);
-    limits.check(state).await?;
+    let limits = LoginLimits::new(Some(account.id), &account.username, ip);
+    limits.begin(state).await?;
     if password::verify(candidate, Some(&account.password_hash)).await? {
+        limits.succeeded(state).await;
         Ok(())
     } else {
         limits.failed(state).await;

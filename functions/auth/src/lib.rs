@@ -43,5 +43,24 @@ pub fn router(state: AppState) -> Router {
     account::me,
     deletion::delete_account,
     account::change_password
-))]
+), modifiers(&BearerAuth))]
 pub struct ApiDoc;
+
+/// Declares the `bearer` scheme the authenticated routes refer to (an HS256 JWT access token).
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}

@@ -1,12 +1,18 @@
-//! Login throttling: failures are counted per account and per client IP (Redis counters in
-//! production, in-process on the embedded default). After 5 failures in 15 minutes the next
-//! attempts are refused with 429 before any password is checked.
+//! Login throttling: attempts are counted per account and failures per client IP (Redis
+//! counters in production, in-process on the embedded default). After 5 failures in 15 minutes
+//! the next attempts are refused with 429 before any password is checked.
+//!
+//! The account counter is taken *before* the password is checked and cleared by a success, so
+//! even a burst of parallel guesses gets at most 5 through. The IP counter only counts failures
+//! (many people can share one address, and their successful logins must not lock each other
+//! out); it is checked first, then bumped after each failure.
 
 use std::net::IpAddr;
 use std::time::Duration;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use shared::domain::UserId;
 use shared::rate_limit::RateLimit;
 use shared::{ApiError, AppState};
 
@@ -16,38 +22,44 @@ pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 const PER_ACCOUNT: RateLimit = RateLimit::new("login-account", MAX_FAILURES, FAILURE_WINDOW);
 const PER_IP: RateLimit = RateLimit::new("login-ip", MAX_FAILURES, FAILURE_WINDOW);
 
-/// The counters one login attempt touches. The account subject is the normalised login text,
-/// so guesses against an account that does not exist are throttled the same way.
+/// The counters one password check touches.
 pub struct LoginLimits {
     account: String,
     ip: String,
 }
 
 impl LoginLimits {
-    pub fn new(login: &str, ip: &ClientIp) -> Self {
+    /// For an existing account the subject is its id, so logging in by username or by email
+    /// shares one counter; for a login that matches no account it is the normalised text, so
+    /// guesses against accounts that do not exist are throttled the same way.
+    pub fn new(account: Option<UserId>, login: &str, ip: &ClientIp) -> Self {
+        let account = match account {
+            Some(id) => format!("id:{id}"),
+            None => format!("login:{}", login.trim().to_lowercase()),
+        };
         Self {
-            account: login.trim().to_lowercase(),
+            account,
             ip: ip.0.clone(),
         }
     }
 
-    /// 429 if either counter is already at the limit.
-    pub async fn check(&self, state: &AppState) -> Result<(), ApiError> {
+    /// Counts the attempt against the account; 429 if the IP or the account is over the limit.
+    pub async fn begin(&self, state: &AppState) -> Result<(), ApiError> {
+        PER_IP.is_exceeded(state.cache(), &self.ip).await?;
         PER_ACCOUNT
-            .is_exceeded(state.cache(), &self.account)
-            .await?;
-        PER_IP.is_exceeded(state.cache(), &self.ip).await
+            .hit(state.cache(), &self.account)
+            .await
+            .map(|_| ())
     }
 
-    /// Counts a failure on both counters.
+    /// Counts a failure against the IP (the account counted it in `begin`).
     pub async fn failed(&self, state: &AppState) {
-        // The counts matter, not the answers: the next attempt's `check` refuses.
-        let _ = PER_ACCOUNT.hit(state.cache(), &self.account).await;
+        // Only the count matters here: the next attempt's `begin` refuses.
         let _ = PER_IP.hit(state.cache(), &self.ip).await;
     }
 
-    /// A successful login clears the account's failures (not the IP's: one success must not
-    /// wash the failures of a password-spraying client).
+    /// A success clears the account's count (not the IP's: one success must not wash away the
+    /// failures of a password-spraying client).
     pub async fn succeeded(&self, state: &AppState) {
         PER_ACCOUNT.reset(state.cache(), &self.account).await;
     }

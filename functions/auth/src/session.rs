@@ -143,11 +143,17 @@ pub async fn login(
     if body.password.is_empty() {
         return Err(ApiError::validation("password", "must not be empty"));
     }
-    let limits = LoginLimits::new(login, &ip);
-    limits.check(&state).await?;
     let store = state.accounts()?;
     state.jwt()?;
-    let account = store.find_by_login(login).await?;
+    // Text no account can have (control characters, which some databases refuse outright)
+    // skips the lookup and takes the unknown-account path.
+    let account = if login.chars().any(char::is_control) {
+        None
+    } else {
+        store.find_by_login(login).await?
+    };
+    let limits = LoginLimits::new(account.as_ref().map(|a| a.id), login, &ip);
+    limits.begin(&state).await?;
     // An unknown login verifies against a dummy hash: both failures take the same time.
     let matches =
         password::verify(&body.password, account.as_ref().map(|a| &a.password_hash)).await?;
@@ -164,6 +170,7 @@ pub async fn login(
         return Err(bad_credentials());
     }
     let refresh = RefreshToken::generate();
+    limits.succeeded(&state).await;
     store
         .start_session(account.id, &NewRefreshToken::first(refresh.hash()))
         .await
@@ -171,7 +178,6 @@ pub async fn login(
             StoreError::NotFound(_) => bad_credentials(),
             other => other.into(),
         })?;
-    limits.succeeded(&state).await;
     let tokens = tokens::pair(&state, account.id, account.role, &refresh)?;
     Ok((
         private_no_store(),

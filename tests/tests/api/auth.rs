@@ -568,3 +568,30 @@ async fn configured_admins_are_admins_at_registration_and_after_a_restart() {
         .unwrap();
     assert_eq!(claims.role, shared::auth::Role::Admin);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_auth_route() {
+    let app = TestApp::embedded().await;
+    let doc = app.get("/openapi.json").await.json();
+    for (path, method) in [
+        ("/auth/register", "post"),
+        ("/auth/login", "post"),
+        ("/auth/refresh", "post"),
+        ("/auth/logout", "post"),
+        ("/auth/me", "get"),
+        ("/auth/me", "delete"),
+        ("/auth/password", "post"),
+    ] {
+        let operation = &doc["paths"][path][method];
+        assert!(operation.is_object(), "{method} {path}");
+        assert!(
+            operation["responses"].get("501").is_none(),
+            "{method} {path}"
+        );
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    assert!(doc["components"]["schemas"]["Session"].is_object());
+}
