@@ -4,12 +4,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use shared::auth::AuthUser;
 use shared::domain::UserId;
-use shared::http::{Page, PageParams, PageRequest, Query};
+use shared::http::{Page, PageRequest, Query};
 use shared::stores::profiles::{FollowEdge, FollowEntry, Listing};
 use shared::{ApiError, AppState};
 
 use super::params::PathParams;
-use super::{limit_writes, username_of};
+use super::{limit_writes, username_of, ListQuery};
 use crate::views::FollowView;
 
 fn edge(caller: &AuthUser, target: UserId) -> Result<FollowEdge, ApiError> {
@@ -39,7 +39,19 @@ pub async fn follow(
 ) -> Result<StatusCode, ApiError> {
     let edge = edge(&caller, params.parse("user_id")?)?;
     limit_writes(&state, &caller).await?;
-    username_of(&state, edge.followee()).await?;
+    // One accounts read for both: the caller must exist (401), the followee too (404).
+    let names = state
+        .accounts()?
+        .usernames(&[edge.follower(), edge.followee()])
+        .await?;
+    if !names.contains_key(&edge.follower()) {
+        return Err(ApiError::Unauthorized(
+            "the account of this token does not exist".into(),
+        ));
+    }
+    if !names.contains_key(&edge.followee()) {
+        return Err(ApiError::NotFound("user".into()));
+    }
     state.profiles()?.follow(edge, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -79,11 +91,11 @@ enum Direction {
 async fn list(
     state: &AppState,
     path: &PathParams,
-    params: PageParams,
+    query: ListQuery,
     direction: Direction,
 ) -> Result<axum::Json<Page<FollowView>>, ApiError> {
     let user: UserId = path.parse("user_id")?;
-    let page = PageRequest::try_from(params)?;
+    let page = PageRequest::try_from(query)?;
     username_of(state, user).await?;
     let store = state.profiles()?;
     let Listing { total, items } = match direction {
@@ -113,7 +125,7 @@ async fn list(
     get,
     path = "/profiles/{user_id}/followers",
     tag = "profiles",
-    params(("user_id" = uuid::Uuid, Path, description = "The user"), PageParams),
+    params(("user_id" = uuid::Uuid, Path, description = "The user"), ListQuery),
     responses(
         (status = 200, description = "A page of followers", body = Page<FollowView>),
         (status = 404, description = "No such user"),
@@ -123,7 +135,7 @@ async fn list(
 pub async fn followers(
     State(state): State<AppState>,
     params: PathParams,
-    Query(query): Query<PageParams>,
+    Query(query): Query<ListQuery>,
 ) -> Result<axum::Json<Page<FollowView>>, ApiError> {
     list(&state, &params, query, Direction::Followers).await
 }
@@ -133,7 +145,7 @@ pub async fn followers(
     get,
     path = "/profiles/{user_id}/following",
     tag = "profiles",
-    params(("user_id" = uuid::Uuid, Path, description = "The user"), PageParams),
+    params(("user_id" = uuid::Uuid, Path, description = "The user"), ListQuery),
     responses(
         (status = 200, description = "A page of followed users", body = Page<FollowView>),
         (status = 404, description = "No such user"),
@@ -143,7 +155,7 @@ pub async fn followers(
 pub async fn following(
     State(state): State<AppState>,
     params: PathParams,
-    Query(query): Query<PageParams>,
+    Query(query): Query<ListQuery>,
 ) -> Result<axum::Json<Page<FollowView>>, ApiError> {
     list(&state, &params, query, Direction::Following).await
 }

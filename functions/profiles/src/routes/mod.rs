@@ -24,6 +24,41 @@ async fn limit_writes(state: &AppState, user: &AuthUser) -> Result<(), ApiError>
         .map(|_| ())
 }
 
+/// Writes are keyed by the caller's id, so the caller's account must exist: a valid token of an
+/// account that is gone (or never was) must not create data. 401, like any dead token.
+async fn require_account(state: &AppState, caller: &AuthUser) -> Result<(), ApiError> {
+    let me = UserId(caller.id);
+    if state.accounts()?.usernames(&[me]).await?.contains_key(&me) {
+        Ok(())
+    } else {
+        Err(ApiError::Unauthorized(
+            "the account of this token does not exist".into(),
+        ))
+    }
+}
+
+/// Query of the list routes: paging only; anything else (`page[$gt]=`) is an unknown field.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Page number, from 1.
+    pub page: Option<i64>,
+    /// Results per page, 1–100 (default 20).
+    pub page_size: Option<i64>,
+}
+
+impl TryFrom<ListQuery> for shared::http::PageRequest {
+    type Error = ApiError;
+
+    fn try_from(query: ListQuery) -> Result<Self, ApiError> {
+        shared::http::PageParams {
+            page: query.page,
+            page_size: query.page_size,
+        }
+        .try_into()
+    }
+}
+
 /// The username of an existing account, or 404.
 async fn username_of(state: &AppState, user: UserId) -> Result<String, ApiError> {
     state

@@ -9,7 +9,7 @@ use shared::http::{private_no_store, Json};
 use shared::{ApiError, AppState};
 
 use super::params::PathParams;
-use super::{limit_writes, username_of};
+use super::{limit_writes, require_account, username_of};
 use crate::update::ProfileUpdate;
 use crate::views::ProfileView;
 
@@ -101,6 +101,7 @@ pub async fn update_my_profile(
     Json(update): Json<ProfileUpdate>,
 ) -> Result<impl IntoResponse, ApiError> {
     limit_writes(&state, &caller).await?;
+    require_account(&state, &caller).await?;
     let user = UserId(caller.id);
     let patch = update.into_patch(state.catalog()?).await?;
     if !patch.is_empty() {

@@ -7,11 +7,11 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use shared::auth::AuthUser;
 use shared::domain::{MovieId, UserId};
-use shared::http::{private_no_store, Page, PageParams, PageRequest, Query};
+use shared::http::{private_no_store, Page, PageRequest, Query};
 use shared::{ApiError, AppState};
 
-use super::limit_writes;
 use super::params::PathParams;
+use super::{limit_writes, require_account, ListQuery};
 use crate::views::WatchlistItemView;
 
 /// The caller's watchlist, newest first, with each movie's title and poster.
@@ -20,7 +20,7 @@ use crate::views::WatchlistItemView;
     path = "/me/watchlist",
     tag = "profiles",
     security(("bearer" = [])),
-    params(PageParams),
+    params(ListQuery),
     responses(
         (status = 200, description = "A page of the watchlist", body = Page<WatchlistItemView>),
         (status = 401, description = "No valid access token"),
@@ -30,9 +30,9 @@ use crate::views::WatchlistItemView;
 pub async fn watchlist(
     State(state): State<AppState>,
     caller: AuthUser,
-    Query(params): Query<PageParams>,
+    Query(query): Query<ListQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let page = PageRequest::try_from(params)?;
+    let page = PageRequest::try_from(query)?;
     let listing = state.profiles()?.watchlist(UserId(caller.id), page).await?;
     // One catalog read for the whole page, never one per movie.
     let ids: Vec<MovieId> = listing.items.iter().map(|e| e.movie_id).collect();
@@ -83,6 +83,7 @@ pub async fn add_to_watchlist(
 ) -> Result<StatusCode, ApiError> {
     let movie: MovieId = params.parse("movie_id")?;
     limit_writes(&state, &caller).await?;
+    require_account(&state, &caller).await?;
     if !state.catalog()?.movie_exists(movie).await? {
         return Err(ApiError::NotFound("movie".into()));
     }
