@@ -348,6 +348,30 @@ pub async fn anonymising_keeps_reviews_and_aggregates(store: &dyn ReviewStore) {
     assert!(matches!(edit, Err(StoreError::NotFound(_))), "{edit:?}");
 }
 
+pub async fn recent_activity_ranks_movies_by_reviews(store: &dyn ReviewStore) {
+    let before = chrono::Utc::now() - chrono::Duration::seconds(5);
+    for stars in [10, 7, 4] {
+        create(store, &new_review(movie(1600), user(), stars)).await;
+    }
+    create(store, &new_review(movie(1601), user(), 9)).await;
+    let gone = create(store, &new_review(movie(1602), user(), 2)).await;
+    store
+        .delete_review(gone.review.id, Deleter::Admin)
+        .await
+        .unwrap();
+
+    let activity = store.recent_activity(before, 10).await.unwrap();
+    let ranked: Vec<(i64, u64)> = activity
+        .iter()
+        .map(|a| (a.movie_id.get(), a.reviews))
+        .collect();
+    assert_eq!(ranked, [(1600, 3), (1601, 1)]);
+    assert!((activity[0].average - 7.0).abs() < f64::EPSILON);
+    assert_eq!(store.recent_activity(before, 1).await.unwrap().len(), 1);
+    let later = chrono::Utc::now() + chrono::Duration::seconds(60);
+    assert!(store.recent_activity(later, 10).await.unwrap().is_empty());
+}
+
 /// 50 users review one movie at once: every rating counts, exactly once.
 pub async fn concurrent_creates_are_all_counted(store: Arc<dyn ReviewStore>) {
     let film = movie(1200);
@@ -542,7 +566,8 @@ macro_rules! contract {
 contract!(
     refs: creates_reads_and_counts, a_second_review_reports_the_first,
         edits_check_author_and_version, deletes_uncount_the_rating, lists_sort_and_page,
-        user_reviews_are_newest_first, anonymising_keeps_reviews_and_aggregates;
+        user_reviews_are_newest_first, anonymising_keeps_reviews_and_aggregates,
+        recent_activity_ranks_movies_by_reviews;
     shared: concurrent_creates_are_all_counted, concurrent_duplicates_create_one,
         concurrent_edits_of_one_version, mixed_burst_keeps_the_aggregate_exact
 );

@@ -9,8 +9,9 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
 use super::model::{
-    now_micros, CreateOutcome, NewReview, RatingAggregate, Review, ReviewId, ReviewPage,
-    ReviewPatch, ReviewSort, Written, AGGREGATE_COLUMNS, HISTOGRAM_COLUMNS,
+    now_micros, CreateOutcome, MovieActivity, NewReview, RatingAggregate, Review, ReviewId,
+    ReviewPage, ReviewPatch, ReviewSort, Written, ACTIVITY_SQL, AGGREGATE_COLUMNS,
+    HISTOGRAM_COLUMNS,
 };
 use super::row::{RawReview, REVIEW_COLUMNS};
 use super::{aggregate_change, Deleter, Rating, ReviewStore};
@@ -359,6 +360,25 @@ impl ReviewStore for EmbeddedReviews {
             Some(row) => aggregate_from_row(movie, &row),
             None => Ok(RatingAggregate::empty(movie)),
         }
+    }
+
+    async fn recent_activity(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<Vec<MovieActivity>, StoreError> {
+        // SQLite has no SIGNED type; an INTEGER cast is the same thing.
+        let sql = ACTIVITY_SQL.replace("AS SIGNED", "AS INTEGER");
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&sql)
+            .bind(since)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(movie, reviews, sum)| MovieActivity::from_columns(movie, reviews, sum))
+            .collect())
     }
 
     async fn anonymise_user(&self, user: UserId) -> Result<(), StoreError> {

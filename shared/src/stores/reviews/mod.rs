@@ -11,9 +11,9 @@ mod row;
 
 pub use embedded::EmbeddedReviews;
 pub use model::{
-    now_micros, CreateOutcome, NewReview, Rating, RatingAggregate, Review, ReviewBody, ReviewId,
-    ReviewPage, ReviewPatch, ReviewSort, ReviewTitle, Written, MAX_BODY_CHARS, MAX_RATING,
-    MAX_TITLE_CHARS, MIN_RATING,
+    now_micros, CreateOutcome, MovieActivity, NewReview, Rating, RatingAggregate, Review,
+    ReviewBody, ReviewId, ReviewPage, ReviewPatch, ReviewSort, ReviewTitle, Written,
+    MAX_BODY_CHARS, MAX_RATING, MAX_TITLE_CHARS, MIN_RATING,
 };
 pub use mysql::MySqlReviews;
 
@@ -67,6 +67,14 @@ pub trait ReviewStore: Send + Sync {
 
     /// The movie's aggregate (empty for a movie nobody reviewed).
     async fn movie_rating(&self, movie: MovieId) -> Result<RatingAggregate, StoreError>;
+
+    /// The movies reviewed most since `since`, most reviews first, at most `limit` of them
+    /// (trending: "most reviewed and rated in the window").
+    async fn recent_activity(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<Vec<MovieActivity>, StoreError>;
 
     /// Detaches the user's reviews from the account (author shown as deleted); the reviews and
     /// their ratings stay, so aggregates do not change. Idempotent.

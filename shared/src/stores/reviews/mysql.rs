@@ -12,8 +12,8 @@ use sqlx::mysql::MySqlRow;
 use sqlx::{MySql, MySqlPool, Row, Transaction};
 
 use super::model::{
-    now_micros, CreateOutcome, NewReview, RatingAggregate, Review, ReviewId, ReviewPage,
-    ReviewPatch, ReviewSort, Written, AGGREGATE_COLUMNS,
+    now_micros, CreateOutcome, MovieActivity, NewReview, RatingAggregate, Review, ReviewId,
+    ReviewPage, ReviewPatch, ReviewSort, Written, ACTIVITY_SQL, AGGREGATE_COLUMNS,
 };
 use super::row::{RawReview, REVIEW_COLUMNS};
 use super::{aggregate_change, Deleter, ReviewStore};
@@ -466,6 +466,23 @@ impl ReviewStore for MySqlReviews {
             Some(row) => aggregate_from_row(movie, &row),
             None => Ok(RatingAggregate::empty(movie)),
         }
+    }
+
+    async fn recent_activity(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<Vec<MovieActivity>, StoreError> {
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(ACTIVITY_SQL)
+            .bind(since.naive_utc())
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(movie, reviews, sum)| MovieActivity::from_columns(movie, reviews, sum))
+            .collect())
     }
 
     async fn anonymise_user(&self, user: UserId) -> Result<(), StoreError> {
