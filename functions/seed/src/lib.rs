@@ -30,7 +30,8 @@ pub async fn handle(
     request: SeedRequest,
     deadline: Option<Instant>,
 ) -> Result<ImportReport, SeedError> {
-    tracing::info!(source = ?request.source, "seed requested");
+    let time_left_ms = deadline.map(|at| at.saturating_duration_since(Instant::now()).as_millis());
+    tracing::info!(source = ?request.source, ?time_left_ms, "seed requested");
     let report =
         shared::import::import(state, &request, &ImportOptions::default(), deadline).await?;
     match report.status {
@@ -41,11 +42,20 @@ pub async fn handle(
     }
 }
 
-/// The Lambda context's deadline (milliseconds since the epoch) as an instant; `None` when it
-/// is unset (0).
+/// Epoch milliseconds of 2001-09-09: no real Lambda deadline is earlier.
+const EARLIEST_EPOCH_DEADLINE_MS: u64 = 1_000_000_000_000;
+
+/// The Lambda context's deadline as an instant; `None` when it is unset (0).
+///
+/// AWS sends milliseconds since the epoch. `cargo lambda watch` sends its function timeout
+/// instead (e.g. `600000`), so a value too small to be an epoch deadline is read as
+/// milliseconds from now.
 pub fn deadline_from_epoch_ms(deadline_ms: u64) -> Option<Instant> {
     if deadline_ms == 0 {
         return None;
+    }
+    if deadline_ms < EARLIEST_EPOCH_DEADLINE_MS {
+        return Some(Instant::now() + Duration::from_millis(deadline_ms));
     }
     let now_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -68,6 +78,9 @@ mod tests {
         let at = deadline_from_epoch_ms(now_ms + 60_000).unwrap();
         let left = at - Instant::now();
         assert!(left > Duration::from_secs(55) && left <= Duration::from_secs(60));
-        assert!(deadline_from_epoch_ms(1).unwrap() <= Instant::now());
+        assert!(deadline_from_epoch_ms(now_ms - 1).unwrap() <= Instant::now());
+        // cargo lambda watch: a timeout, not a time.
+        let local = deadline_from_epoch_ms(600_000).unwrap() - Instant::now();
+        assert!(local > Duration::from_secs(590) && local <= Duration::from_secs(600));
     }
 }
