@@ -16,6 +16,13 @@ use crate::error::FieldError;
 pub const TOP_RATED_MIN_REVIEWS: u64 = 3;
 /// Without enough reviews, TMDB's average ranks it when TMDB has this many votes.
 pub const TOP_RATED_MIN_TMDB_VOTES: u64 = 50;
+/// Movies added on MovieVerse get ids from here up, far above TMDB's.
+pub const FIRST_USER_MOVIE_ID: i64 = 1_000_000_000;
+/// Similar movies are ranked among at most this many candidates (the most popular ones).
+pub const MAX_SIMILAR_CANDIDATES: i64 = 2000;
+/// Search ranks at most this many matches (`total_results` is capped here too): nobody pages
+/// past them, and it bounds the work of a vague query.
+pub const MAX_SEARCH_RESULTS: u64 = 1000;
 /// Longest search text accepted (characters).
 pub const MAX_SEARCH_CHARS: usize = 200;
 /// Search uses at most this many words of the text.
@@ -517,5 +524,36 @@ mod tests {
         assert_eq!(top_score(reviewed, 9.0, 10_000), 6.0);
         assert_eq!(top_score(RatingSummary::default(), 8.0, 50), 8.0);
         assert_eq!(top_score(RatingSummary::default(), 8.0, 49), -1.0);
+    }
+}
+
+/// `page` and `page_size` from query-string text, every problem listed (non-integers included).
+pub fn page_from_text(
+    page: Option<&str>,
+    page_size: Option<&str>,
+) -> Result<crate::http::PageRequest, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut number = |name: &str, text: Option<&str>| match text {
+        None => None,
+        Some(text) => match text.trim().parse::<i64>() {
+            Ok(value) => Some(value),
+            Err(_) => {
+                errors.push(FieldError::new(name, "must be an integer"));
+                None
+            }
+        },
+    };
+    let params = crate::http::PageParams {
+        page: number("page", page),
+        page_size: number("page_size", page_size),
+    };
+    match crate::http::PageRequest::try_from(params) {
+        Ok(request) if errors.is_empty() => Ok(request),
+        Ok(_) => Err(errors),
+        Err(crate::error::ApiError::Validation(more)) => {
+            errors.extend(more);
+            Err(errors)
+        }
+        Err(_) => Err(errors),
     }
 }

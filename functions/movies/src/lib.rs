@@ -1,7 +1,15 @@
 //! The movies function: the catalog's movie routes, genres, app settings, recommendations,
 //! `/health` and the OpenAPI document of the whole API.
 
+mod admin;
+mod cached;
+mod details;
+mod input;
+mod lists;
+mod params;
 mod pending;
+mod settings;
+mod views;
 
 use axum::routing::get;
 use axum::Router;
@@ -13,24 +21,24 @@ const PUBLIC_MAX_AGE_SECS: u32 = 60;
 /// The function's router, built once per container from the shared state.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
-        .route(
-            "/movies",
-            get(pending::discover).post(pending::create_movie),
-        )
-        .route("/movies/popular", get(pending::popular))
-        .route("/movies/top-rated", get(pending::top_rated))
-        .route("/movies/trending", get(pending::trending))
-        .route("/movies/search", get(pending::search))
+        .route("/movies", get(lists::discover).post(admin::create_movie))
+        .route("/movies/popular", get(lists::popular))
+        .route("/movies/top-rated", get(lists::top_rated))
+        .route("/movies/trending", get(lists::trending))
+        .route("/movies/search", get(lists::search))
         .route(
             "/movies/{id}",
-            get(pending::get_movie)
-                .patch(pending::update_movie)
-                .delete(pending::delete_movie),
+            get(details::get_movie)
+                .patch(admin::update_movie)
+                .delete(admin::delete_movie),
         )
-        .route("/movies/{id}/credits", get(pending::movie_credits))
-        .route("/movies/{id}/similar", get(pending::similar_movies))
-        .route("/genres", get(pending::genres))
-        .route("/config", get(pending::get_config).put(pending::put_config))
+        .route("/movies/{id}/credits", get(details::movie_credits))
+        .route("/movies/{id}/similar", get(details::similar_movies))
+        .route("/genres", get(lists::genres))
+        .route(
+            "/config",
+            get(settings::get_config).put(settings::put_config),
+        )
         .route("/me/recommendations", get(pending::recommendations))
         .route("/openapi.json", get(openapi_json))
         .route("/health", get(shared::health::health))
@@ -44,20 +52,20 @@ pub fn router(state: AppState) -> Router {
 /// The OpenAPI description of this function's routes.
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    pending::discover,
-    pending::create_movie,
-    pending::popular,
-    pending::top_rated,
-    pending::trending,
-    pending::search,
-    pending::get_movie,
-    pending::update_movie,
-    pending::delete_movie,
-    pending::movie_credits,
-    pending::similar_movies,
-    pending::genres,
-    pending::get_config,
-    pending::put_config,
+    lists::discover,
+    admin::create_movie,
+    lists::popular,
+    lists::top_rated,
+    lists::trending,
+    lists::search,
+    details::get_movie,
+    admin::update_movie,
+    admin::delete_movie,
+    details::movie_credits,
+    details::similar_movies,
+    lists::genres,
+    settings::get_config,
+    settings::put_config,
     pending::recommendations,
     shared::health::health,
     openapi_json

@@ -1,6 +1,6 @@
 //! The people function: people details, credits, popular people and people search.
 
-mod pending;
+mod routes;
 
 use axum::routing::get;
 use axum::Router;
@@ -12,10 +12,10 @@ const PUBLIC_MAX_AGE_SECS: u32 = 60;
 /// The function's router, built once per container from the shared state.
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
-        .route("/people/popular", get(pending::popular_people))
-        .route("/people/search", get(pending::search_people))
-        .route("/people/{id}", get(pending::get_person))
-        .route("/people/{id}/credits", get(pending::person_credits))
+        .route("/people/popular", get(routes::popular_people))
+        .route("/people/search", get(routes::search_people))
+        .route("/people/{id}", get(routes::get_person))
+        .route("/people/{id}/credits", get(routes::person_credits))
         .layer(axum::middleware::from_fn(|request, next| {
             shared::http::http_caching(PUBLIC_MAX_AGE_SECS, request, next)
         }))
@@ -26,9 +26,9 @@ pub fn router(state: AppState) -> Router {
 /// The OpenAPI description of this function's routes.
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    pending::popular_people,
-    pending::search_people,
-    pending::get_person,
-    pending::person_credits
+    routes::popular_people,
+    routes::search_people,
+    routes::get_person,
+    routes::person_credits
 ))]
 pub struct ApiDoc;

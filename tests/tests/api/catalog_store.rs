@@ -2,7 +2,13 @@
 //! on the test server), through the store the app builds from its settings.
 
 use chrono::{Duration, TimeZone, Utc};
-use shared::domain::{MovieSource, RatingSummary, SeedCounts, SeedRun, SeedStatus, UpsertOutcome};
+use shared::catalog_query::{
+    DiscoverParams, DiscoverQuery, DiscoverRequest, MovieSearch, SearchText, Year,
+};
+use shared::domain::{
+    AppSettings, MovieSource, RatingSummary, SeedCounts, SeedRun, SeedStatus, UpsertOutcome,
+};
+use shared::http::PageRequest;
 use shared::stores::{CatalogStore, StoreError};
 
 use crate::catalog_fixtures::*;
@@ -36,6 +42,16 @@ contract!(
     people_upserts_report_what_they_did,
     seed_runs_are_replaced_by_id_and_the_latest_is_found,
     emptiness,
+    movies_read_back_whole_with_their_rating,
+    discover_filters_combine_and_count_exactly,
+    discover_sorts_and_pages,
+    search_is_ranked_and_folds_case_and_accents,
+    top_rated_prefers_reviews_then_tmdb_votes,
+    similar_movies_share_genres_keywords_and_people,
+    genres_are_counted,
+    people_read_back_and_rank,
+    settings_round_trip,
+    admin_writes_create_update_delete,
 );
 
 async fn upsert_movie_reports_what_it_did(store: &dyn CatalogStore) {
@@ -230,5 +246,383 @@ async fn emptiness(store: &dyn CatalogStore) {
     assert!(!store.is_empty().await.unwrap());
 }
 
-#[allow(dead_code)]
-fn _uses(_: StoreError) {}
+fn first_page() -> PageRequest {
+    PageRequest::new(1, 100).unwrap()
+}
+
+/// A discover query from query-string values, as the API parses them.
+fn query(pairs: &[(&str, &str)]) -> DiscoverQuery {
+    let object: serde_json::Map<String, serde_json::Value> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+        .collect();
+    let params: DiscoverParams = serde_json::from_value(object.into()).unwrap();
+    match params.parse().unwrap() {
+        DiscoverRequest::Filtered(query) => query,
+        DiscoverRequest::Ids(_) => panic!("ids"),
+    }
+}
+
+async fn discover_ids(store: &dyn CatalogStore, pairs: &[(&str, &str)]) -> (Vec<i64>, u64) {
+    let page = store.discover(&query(pairs), first_page()).await.unwrap();
+    (ids_of(&page.results), page.total_results)
+}
+
+async fn movies_read_back_whole_with_their_rating(store: &dyn CatalogStore) {
+    let movies = sample();
+    load(store, &movies).await;
+    let rating = RatingSummary {
+        average: 9.0,
+        count: 2,
+    };
+    store.set_movie_rating(movie_id(1), rating).await.unwrap();
+    let stored = store.movie(movie_id(1)).await.unwrap().unwrap();
+    let mut expected = movies[0].clone();
+    expected.rating = rating;
+    assert_eq!(stored, expected);
+    assert_eq!(store.movie(movie_id(4040)).await.unwrap(), None);
+}
+
+async fn discover_filters_combine_and_count_exactly(store: &dyn CatalogStore) {
+    load(store, &sample()).await;
+    // Default: everything, most popular first.
+    assert_eq!(
+        discover_ids(store, &[]).await,
+        (vec![1, 2, 3, 4, 5, 8, 6, 7], 8)
+    );
+    // `,` = all of; `|` = any of.
+    assert_eq!(
+        discover_ids(store, &[("genres", "28,12")]).await,
+        (vec![2, 4], 2)
+    );
+    assert_eq!(
+        discover_ids(store, &[("genres", "35|12")]).await,
+        (vec![2, 3, 4], 3)
+    );
+    assert_eq!(
+        discover_ids(store, &[("year", "1999")]).await,
+        (vec![1, 8], 2)
+    );
+    assert_eq!(
+        discover_ids(
+            store,
+            &[
+                ("release_date_gte", "2001-04-25"),
+                ("release_date_lte", "2010-01-20")
+            ]
+        )
+        .await,
+        (vec![2, 3, 6], 3)
+    );
+    assert_eq!(
+        discover_ids(store, &[("min_rating", "7.5")]).await,
+        (vec![1, 3], 2)
+    );
+    assert_eq!(
+        discover_ids(store, &[("min_votes", "9000")]).await,
+        (vec![1, 2, 3], 3)
+    );
+    assert_eq!(
+        discover_ids(store, &[("language", "fr")]).await,
+        (vec![3, 8], 2)
+    );
+    assert_eq!(
+        discover_ids(store, &[("with_people", "101")]).await,
+        (vec![1, 2, 4], 3)
+    );
+    assert_eq!(
+        discover_ids(store, &[("with_people", "101,201")]).await,
+        (vec![1, 2], 2)
+    );
+    assert_eq!(
+        discover_ids(store, &[("with_people", "102|201")]).await,
+        (vec![1, 2], 2)
+    );
+    // Everything together.
+    assert_eq!(
+        discover_ids(
+            store,
+            &[
+                ("genres", "28|878"),
+                ("release_date_gte", "1995-01-01"),
+                ("min_rating", "7"),
+                ("min_votes", "100"),
+                ("language", "en"),
+                ("with_people", "101"),
+                ("sort", "release_date.asc"),
+            ],
+        )
+        .await,
+        (vec![1, 2], 2)
+    );
+    assert_eq!(
+        discover_ids(store, &[("genres", "28"), ("year", "1980")]).await,
+        (vec![], 0)
+    );
+}
+
+async fn discover_sorts_and_pages(store: &dyn CatalogStore) {
+    load(store, &sample()).await;
+    // Release-date orders list dated movies only.
+    assert_eq!(
+        discover_ids(store, &[("sort", "release_date.desc")]).await,
+        (vec![5, 6, 2, 3, 8, 1, 4], 7)
+    );
+    assert_eq!(
+        discover_ids(store, &[("sort", "release_date.asc")]).await,
+        (vec![4, 1, 8, 3, 2, 6, 5], 7)
+    );
+    assert_eq!(
+        discover_ids(store, &[("sort", "rating.desc")]).await.0,
+        [1, 3, 4, 2, 8, 5, 6, 7]
+    );
+    // Titles sort without case or accents: Amélie, Éclair, Quiet, Speed, The Matrix…
+    assert_eq!(
+        discover_ids(store, &[("sort", "title.asc")]).await.0,
+        [3, 8, 5, 4, 1, 2, 7, 6]
+    );
+    let query = query(&[("genres", "28|878")]);
+    let first = store
+        .discover(&query, PageRequest::new(1, 2).unwrap())
+        .await
+        .unwrap();
+    let second = store
+        .discover(&query, PageRequest::new(2, 2).unwrap())
+        .await
+        .unwrap();
+    let third = store
+        .discover(&query, PageRequest::new(3, 2).unwrap())
+        .await
+        .unwrap();
+    assert_eq!((first.total_results, first.total_pages), (5, 3));
+    assert_eq!(ids_of(&first.results), [1, 2]);
+    assert_eq!(ids_of(&second.results), [4, 6]);
+    assert_eq!(ids_of(&third.results), [7]);
+    let beyond = store
+        .discover(&query, PageRequest::new(9, 2).unwrap())
+        .await
+        .unwrap();
+    assert!(beyond.results.is_empty());
+    assert_eq!(beyond.total_results, 5);
+}
+
+async fn search(store: &dyn CatalogStore, text: &str, year: Option<&str>) -> (Vec<i64>, u64) {
+    let search = MovieSearch {
+        text: SearchText::parse(text).unwrap(),
+        year: year.map(|y| Year::parse(y).unwrap()),
+    };
+    let page = store.search_movies(&search, first_page()).await.unwrap();
+    (ids_of(&page.results), page.total_results)
+}
+
+async fn search_is_ranked_and_folds_case_and_accents(store: &dyn CatalogStore) {
+    load(store, &sample()).await;
+    assert_eq!(search(store, "matrix", None).await, (vec![1, 2], 2));
+    assert_eq!(search(store, "MATRIX reloaded", None).await.0[0], 2);
+    assert_eq!(search(store, "amelie", None).await, (vec![3], 1));
+    assert_eq!(search(store, "Amélie", None).await, (vec![3], 1));
+    assert_eq!(search(store, "eclair", None).await, (vec![8], 1));
+    // The original title counts too.
+    assert_eq!(search(store, "poulain", None).await, (vec![3], 1));
+    assert_eq!(search(store, "matrix", Some("2003")).await, (vec![2], 1));
+    assert_eq!(search(store, "matrix", Some("1980")).await, (vec![], 0));
+    assert_eq!(search(store, "nothing-like-this", None).await, (vec![], 0));
+    // Punctuation and search syntax are words or nothing, never operators.
+    assert_eq!(search(store, "\"matrix\" -reloaded", None).await.0[0], 2);
+    assert_eq!(search(store, "$where", None).await, (vec![], 0));
+    assert_eq!(search(store, "!!!", None).await, (vec![], 0));
+}
+
+async fn top_rated_prefers_reviews_then_tmdb_votes(store: &dyn CatalogStore) {
+    load(store, &sample()).await;
+    let ranked = |page: shared::http::Page<shared::domain::MovieSummary>| ids_of(&page.results);
+    // TMDB averages only (movies with fewer than 50 votes are left out: 5 and 7).
+    let page = store.top_rated(first_page()).await.unwrap();
+    assert_eq!(page.total_results, 6);
+    assert_eq!(ranked(page), [1, 3, 4, 2, 8, 6]);
+    // Three MovieVerse reviews make Speed a 9.5; two are not enough for Zero Hour.
+    store
+        .set_movie_rating(
+            movie_id(4),
+            RatingSummary {
+                average: 9.5,
+                count: 3,
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .set_movie_rating(
+            movie_id(6),
+            RatingSummary {
+                average: 10.0,
+                count: 2,
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .set_movie_rating(
+            movie_id(5),
+            RatingSummary {
+                average: 8.0,
+                count: 3,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        ranked(store.top_rated(first_page()).await.unwrap()),
+        [4, 1, 5, 3, 2, 8, 6]
+    );
+}
+
+async fn similar_movies_share_genres_keywords_and_people(store: &dyn CatalogStore) {
+    load(store, &sample()).await;
+    let page = store
+        .similar_movies(movie_id(1), first_page())
+        .await
+        .unwrap();
+    // Reloaded: 2 genres + 1 keyword (x2) + 2 people = 6; Speed: 1 genre + Keanu = 2;
+    // Zero Hour: 1 genre + 1 keyword (x2) = 3; Untitled: 1 genre = 1.
+    assert_eq!(ids_of(&page.results), [2, 6, 4, 7]);
+    assert_eq!(page.total_results, 4);
+    let empty = store
+        .similar_movies(movie_id(4040), first_page())
+        .await
+        .unwrap();
+    assert_eq!((empty.total_results, empty.results.len()), (0, 0));
+    let second = store
+        .similar_movies(movie_id(1), PageRequest::new(2, 3).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(ids_of(&second.results), [7]);
+}
+
+async fn genres_are_counted(store: &dyn CatalogStore) {
+    load(store, &sample()).await;
+    let genres = store.genres_with_counts().await.unwrap();
+    let counts: Vec<(i64, &str, u64)> = genres
+        .iter()
+        .map(|g| (g.id.get(), g.name.as_str(), g.movie_count))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            (ACTION, "Action", 4),
+            (ADVENTURE, "Adventure", 2),
+            (COMEDY, "Comedy", 1),
+            (DRAMA, "Drama", 2),
+            (ROMANCE, "Romance", 2),
+            (SCIFI, "Science Fiction", 3),
+        ]
+    );
+}
+
+async fn people_read_back_and_rank(store: &dyn CatalogStore) {
+    let mut keanu = person(101, "Keanu Reeves");
+    keanu.popularity = 50.0;
+    keanu.also_known_as = vec!["Киану Ривз".into()];
+    keanu.credits = vec![
+        person_credit(1, "The Matrix", 1999, Some("Neo"), None),
+        person_credit(4, "Speed", 1994, Some("Jack Traven"), None),
+    ];
+    let mut lana = person(201, "Lana Wachowski");
+    lana.known_for_department = Some("Directing".into());
+    lana.popularity = 20.0;
+    let mut zoe = person(301, "Zoë Saldaña");
+    zoe.popularity = 30.0;
+    for person in [&keanu, &lana, &zoe] {
+        store.upsert_person(person).await.unwrap();
+    }
+    assert_eq!(store.person(person_id(101)).await.unwrap(), Some(keanu));
+    assert_eq!(store.person(person_id(999)).await.unwrap(), None);
+
+    let popular = store.popular_people(first_page()).await.unwrap();
+    let ids: Vec<i64> = popular.results.iter().map(|p| p.id.get()).collect();
+    assert_eq!((ids, popular.total_results), (vec![101, 301, 201], 3));
+    assert_eq!(
+        popular.results[2].known_for_department.as_deref(),
+        Some("Directing")
+    );
+
+    let found = |text: &'static str| async move {
+        let page = store
+            .search_people(&SearchText::parse(text).unwrap(), first_page())
+            .await
+            .unwrap();
+        page.results.iter().map(|p| p.id.get()).collect::<Vec<_>>()
+    };
+    assert_eq!(found("zoe saldana").await, [301]);
+    assert_eq!(found("KEANU").await, [101]);
+    assert_eq!(found("wachowski").await, [201]);
+    assert!(found("nobody").await.is_empty());
+}
+
+async fn settings_round_trip(store: &dyn CatalogStore) {
+    assert_eq!(store.settings().await.unwrap(), None);
+    let mut settings = AppSettings {
+        image_base_url: "https://images.example/t/p/".into(),
+        languages: vec!["en".into(), "fr".into()],
+        feature_flags: Default::default(),
+        version: "1.2.3".into(),
+    };
+    settings
+        .feature_flags
+        .insert("recommendations".into(), true);
+    store.put_settings(&settings).await.unwrap();
+    assert_eq!(store.settings().await.unwrap(), Some(settings.clone()));
+    settings.languages = vec!["de".into()];
+    store.put_settings(&settings).await.unwrap();
+    assert_eq!(store.settings().await.unwrap(), Some(settings));
+}
+
+async fn admin_writes_create_update_delete(store: &dyn CatalogStore) {
+    load(store, &sample()).await;
+    let id = store.next_user_movie_id().await.unwrap();
+    assert_eq!(id.get(), shared::catalog_query::FIRST_USER_MOVIE_ID);
+    let mut own = movie(id.get(), "Made Here");
+    own.source = MovieSource::User;
+    store.create_movie(&own).await.unwrap();
+    assert!(matches!(
+        store.create_movie(&own).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.next_user_movie_id().await.unwrap().get(),
+        id.get() + 1
+    );
+
+    // An update keeps the rating a review wrote.
+    let rating = RatingSummary {
+        average: 7.0,
+        count: 1,
+    };
+    store.set_movie_rating(id, rating).await.unwrap();
+    let mut edited = own.clone();
+    edited.title = "Made Here, Again".into();
+    edited.genres = vec![genre(COMEDY, "Comedy")];
+    store.update_movie(&edited).await.unwrap();
+    let stored = store.movie(id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.title.as_str(), stored.rating),
+        ("Made Here, Again", rating)
+    );
+    assert_eq!(search(store, "again", None).await.0, [id.get()]);
+    assert_eq!(
+        discover_ids(store, &[("genres", "35")]).await.0,
+        [3, id.get()]
+    );
+
+    let missing = movie(4040, "Missing");
+    assert!(matches!(
+        store.update_movie(&missing).await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    assert!(store.delete_movie(id).await.unwrap());
+    assert!(!store.delete_movie(id).await.unwrap());
+    assert_eq!(store.movie(id).await.unwrap(), None);
+    assert!(search(store, "again", None).await.0.is_empty());
+    assert_eq!(discover_ids(store, &[("genres", "35")]).await.0, [3]);
+}

@@ -10,13 +10,18 @@ use std::collections::HashMap;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
-use crate::catalog_query::{movie_content_hash, person_content_hash, top_score};
-use crate::domain::{
-    Genre, GenreId, Movie, MovieId, MovieSource, MovieSummary, Person, RatingSummary, SeedRun,
-    UpsertOutcome,
-};
-
+use super::embedded_sql::{bind_all, discover_where, order_by, Value, SIMILAR_SCORES};
 use super::CatalogStore;
+use crate::catalog_query::{
+    movie_content_hash, person_content_hash, top_score, DiscoverQuery, MovieSearch, SearchText,
+    FIRST_USER_MOVIE_ID, MAX_SEARCH_RESULTS, SIMILAR_GENRE_WEIGHT, SIMILAR_KEYWORD_WEIGHT,
+    SIMILAR_PERSON_WEIGHT,
+};
+use crate::domain::{
+    AppSettings, Genre, GenreCount, GenreId, Movie, MovieId, MovieSource, MovieSummary, Person,
+    PersonId, PersonSummary, RatingSummary, SeedRun, UpsertOutcome,
+};
+use crate::http::{Page, PageRequest};
 use crate::stores::StoreError;
 
 const STORE: &str = "catalog";
@@ -411,4 +416,339 @@ impl CatalogStore for EmbeddedCatalog {
         .map_err(db)?;
         document.as_deref().map(from_json).transpose()
     }
+
+    async fn movie(&self, id: MovieId) -> Result<Option<Movie>, StoreError> {
+        sqlx::query(
+            "SELECT document, rating_average, rating_count FROM catalog_movies WHERE id = ?",
+        )
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(movie_from_row)
+        .transpose()
+    }
+
+    async fn discover(
+        &self,
+        query: &DiscoverQuery,
+        page: PageRequest,
+    ) -> Result<Page<MovieSummary>, StoreError> {
+        let (filter, values) = discover_where(query);
+        let count_sql = format!("SELECT COUNT(*) FROM catalog_movies m {filter}");
+        let total: i64 = bind_all(sqlx::query(&count_sql), &values)
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(db)?;
+        let page_sql = format!(
+            "SELECT {} FROM catalog_movies m {filter} ORDER BY {} LIMIT ? OFFSET ?",
+            prefixed_summary_columns(),
+            order_by(query.sort)
+        );
+        let rows = bind_all(sqlx::query(&page_sql), &values)
+            .bind(to_i64(page.limit()))
+            .bind(to_i64(page.offset()))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        summaries_page(page, total, &rows)
+    }
+
+    async fn search_movies(
+        &self,
+        search: &MovieSearch,
+        page: PageRequest,
+    ) -> Result<Page<MovieSummary>, StoreError> {
+        if search.text.words().is_empty() {
+            return Ok(Page::new(page, 0, Vec::new()));
+        }
+        let mut values = vec![Value::Text(search.text.fts5_query())];
+        let mut filter = String::new();
+        if let Some(year) = search.year {
+            let (first, last) = year.date_range();
+            filter = " AND m.release_date BETWEEN ? AND ?".into();
+            values.push(Value::Text(first));
+            values.push(Value::Text(last));
+        }
+        let from = format!(
+            "FROM catalog_movies_fts JOIN catalog_movies m ON m.id = catalog_movies_fts.rowid \
+             WHERE catalog_movies_fts MATCH ?{filter}"
+        );
+        let total: i64 = bind_all(sqlx::query(&format!("SELECT COUNT(*) {from}")), &values)
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(db)?;
+        let total = total.min(to_i64(MAX_SEARCH_RESULTS));
+        // bm25 is lower for better matches; titles weigh most, then original titles, overviews.
+        let page_sql = format!(
+            "SELECT {} {from} ORDER BY bm25(catalog_movies_fts, 10.0, 5.0, 1.0), \
+             m.popularity DESC, m.id LIMIT ? OFFSET ?",
+            prefixed_summary_columns()
+        );
+        let rows = bind_all(sqlx::query(&page_sql), &values)
+            .bind(to_i64(page.limit()))
+            .bind(to_i64(page.offset()))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        summaries_page(page, total, &rows)
+    }
+
+    async fn top_rated(&self, page: PageRequest) -> Result<Page<MovieSummary>, StoreError> {
+        let total: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM catalog_movies WHERE top_score >= 0")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM catalog_movies WHERE top_score >= 0 \
+             ORDER BY top_score DESC, vote_count DESC, id LIMIT ? OFFSET ?"
+        ))
+        .bind(to_i64(page.limit()))
+        .bind(to_i64(page.offset()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        summaries_page(page, total, &rows)
+    }
+
+    async fn similar_movies(
+        &self,
+        id: MovieId,
+        page: PageRequest,
+    ) -> Result<Page<MovieSummary>, StoreError> {
+        let total: i64 = sqlx::query(&format!("{SIMILAR_SCORES} SELECT COUNT(*) FROM scored"))
+            .bind(id.get())
+            .bind(SIMILAR_GENRE_WEIGHT)
+            .bind(SIMILAR_KEYWORD_WEIGHT)
+            .bind(SIMILAR_PERSON_WEIGHT)
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(db)?;
+        let rows = sqlx::query(&format!(
+            "{SIMILAR_SCORES} SELECT {} FROM scored s JOIN catalog_movies m ON m.id = s.id \
+             ORDER BY s.score DESC, m.popularity DESC, m.id LIMIT ?5 OFFSET ?6",
+            prefixed_summary_columns()
+        ))
+        .bind(id.get())
+        .bind(SIMILAR_GENRE_WEIGHT)
+        .bind(SIMILAR_KEYWORD_WEIGHT)
+        .bind(SIMILAR_PERSON_WEIGHT)
+        .bind(to_i64(page.limit()))
+        .bind(to_i64(page.offset()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        summaries_page(page, total, &rows)
+    }
+
+    async fn genres_with_counts(&self) -> Result<Vec<GenreCount>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT g.id, g.name, COUNT(mg.movie_id) AS movie_count FROM catalog_genres g \
+             LEFT JOIN catalog_movie_genres mg ON mg.genre_id = g.id \
+             GROUP BY g.id, g.name ORDER BY g.name, g.id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                let id: i64 = row.try_get("id").map_err(db)?;
+                Ok(GenreCount {
+                    id: GenreId::new(id)
+                        .ok_or_else(|| StoreError::Internal("stored genre id".into()))?,
+                    name: row.try_get("name").map_err(db)?,
+                    movie_count: to_u64(row.try_get("movie_count").map_err(db)?),
+                })
+            })
+            .collect()
+    }
+
+    async fn person(&self, id: PersonId) -> Result<Option<Person>, StoreError> {
+        let document: Option<String> =
+            sqlx::query_scalar("SELECT document FROM catalog_people WHERE id = ?")
+                .bind(id.get())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
+        document.as_deref().map(from_json).transpose()
+    }
+
+    async fn popular_people(&self, page: PageRequest) -> Result<Page<PersonSummary>, StoreError> {
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalog_people")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {PERSON_SUMMARY_COLUMNS} FROM catalog_people p \
+             ORDER BY p.popularity DESC, p.id LIMIT ? OFFSET ?"
+        ))
+        .bind(to_i64(page.limit()))
+        .bind(to_i64(page.offset()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        people_page(page, total, &rows)
+    }
+
+    async fn search_people(
+        &self,
+        text: &SearchText,
+        page: PageRequest,
+    ) -> Result<Page<PersonSummary>, StoreError> {
+        if text.words().is_empty() {
+            return Ok(Page::new(page, 0, Vec::new()));
+        }
+        let from = "FROM catalog_people_fts JOIN catalog_people p \
+                    ON p.id = catalog_people_fts.rowid WHERE catalog_people_fts MATCH ?";
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+            .bind(text.fts5_query())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        let total = total.min(to_i64(MAX_SEARCH_RESULTS));
+        let rows = sqlx::query(&format!(
+            "SELECT {PERSON_SUMMARY_COLUMNS} {from} \
+             ORDER BY bm25(catalog_people_fts, 10.0, 1.0), p.popularity DESC, p.id \
+             LIMIT ? OFFSET ?"
+        ))
+        .bind(text.fts5_query())
+        .bind(to_i64(page.limit()))
+        .bind(to_i64(page.offset()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        people_page(page, total, &rows)
+    }
+
+    async fn settings(&self) -> Result<Option<AppSettings>, StoreError> {
+        let document: Option<String> =
+            sqlx::query_scalar("SELECT document FROM catalog_settings WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db)?;
+        document.as_deref().map(from_json).transpose()
+    }
+
+    async fn put_settings(&self, settings: &AppSettings) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO catalog_settings (id, document) VALUES (1, ?) \
+             ON CONFLICT (id) DO UPDATE SET document = excluded.document",
+        )
+        .bind(to_json(settings)?)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn create_movie(&self, movie: &Movie) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        write_movie(&mut tx, movie, movie.rating, true)
+            .await
+            .map_err(|error| match error {
+                StoreError::Conflict(_) => StoreError::Conflict("id".into()),
+                other => other,
+            })?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn next_user_movie_id(&self) -> Result<MovieId, StoreError> {
+        let highest: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(id) FROM catalog_movies WHERE id >= ?")
+                .bind(FIRST_USER_MOVIE_ID)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db)?;
+        highest
+            .map_or(Some(FIRST_USER_MOVIE_ID), |id| id.checked_add(1))
+            .and_then(MovieId::new)
+            .ok_or_else(|| StoreError::Internal("movie ids are exhausted".into()))
+    }
+
+    async fn update_movie(&self, movie: &Movie) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let row =
+            sqlx::query("SELECT rating_average, rating_count FROM catalog_movies WHERE id = ?")
+                .bind(movie.id.get())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?
+                .ok_or_else(|| StoreError::NotFound("movie".into()))?;
+        let rating = RatingSummary {
+            average: row.try_get("rating_average").map_err(db)?,
+            count: to_u64(row.try_get("rating_count").map_err(db)?),
+        };
+        write_movie(&mut tx, movie, rating, false).await?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn delete_movie(&self, id: MovieId) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        // Relation rows go with the movie (ON DELETE CASCADE); the search row by hand.
+        let deleted = sqlx::query("DELETE FROM catalog_movies WHERE id = ?")
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?
+            .rows_affected();
+        sqlx::query("DELETE FROM catalog_movies_fts WHERE rowid = ?")
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(deleted > 0)
+    }
+}
+
+/// [`SUMMARY_COLUMNS`] qualified with the `m` alias, for joins.
+fn prefixed_summary_columns() -> String {
+    SUMMARY_COLUMNS
+        .split(", ")
+        .map(|column| format!("m.{column}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn summaries_page(
+    page: PageRequest,
+    total: i64,
+    rows: &[SqliteRow],
+) -> Result<Page<MovieSummary>, StoreError> {
+    let results = rows
+        .iter()
+        .map(summary_from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(Page::new(page, to_u64(total), results))
+}
+
+const PERSON_SUMMARY_COLUMNS: &str = "p.id, p.name, p.popularity, \
+     json_extract(p.document, '$.profile_path') AS profile_path, \
+     json_extract(p.document, '$.known_for_department') AS known_for_department";
+
+fn people_page(
+    page: PageRequest,
+    total: i64,
+    rows: &[SqliteRow],
+) -> Result<Page<PersonSummary>, StoreError> {
+    let results = rows
+        .iter()
+        .map(|row| {
+            let id: i64 = row.try_get("id").map_err(db)?;
+            Ok(PersonSummary {
+                id: PersonId::new(id)
+                    .ok_or_else(|| StoreError::Internal("stored person id".into()))?,
+                name: row.try_get("name").map_err(db)?,
+                profile_path: row.try_get("profile_path").map_err(db)?,
+                known_for_department: row.try_get("known_for_department").map_err(db)?,
+                popularity: row.try_get("popularity").map_err(db)?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Page::new(page, to_u64(total), results))
 }

@@ -1,15 +1,20 @@
 //! The catalog: movies, people, genres, app settings and seed runs.
 
 mod embedded;
+mod embedded_sql;
 mod mongo;
+mod mongo_filters;
 
 pub use embedded::EmbeddedCatalog;
 pub use mongo::MongoCatalog;
 
 use super::StoreError;
+use crate::catalog_query::{DiscoverQuery, MovieSearch, SearchText};
 use crate::domain::{
-    Genre, GenreId, Movie, MovieId, MovieSummary, Person, RatingSummary, SeedRun, UpsertOutcome,
+    AppSettings, Genre, GenreCount, GenreId, Movie, MovieId, MovieSummary, Person, PersonId,
+    PersonSummary, RatingSummary, SeedRun, UpsertOutcome,
 };
+use crate::http::{Page, PageRequest};
 
 #[async_trait::async_trait]
 pub trait CatalogStore: Send + Sync {
@@ -47,4 +52,63 @@ pub trait CatalogStore: Send + Sync {
 
     /// The most recently started seed run.
     async fn latest_seed_run(&self) -> Result<Option<SeedRun>, StoreError>;
+
+    /// A whole movie (with MovieVerse's current rating).
+    async fn movie(&self, id: MovieId) -> Result<Option<Movie>, StoreError>;
+
+    /// Movies matching every filter of `query`, in its order; `total_results` is exact.
+    async fn discover(
+        &self,
+        query: &DiscoverQuery,
+        page: PageRequest,
+    ) -> Result<Page<MovieSummary>, StoreError>;
+
+    /// Title search, most relevant first (ties: more popular first).
+    async fn search_movies(
+        &self,
+        search: &MovieSearch,
+        page: PageRequest,
+    ) -> Result<Page<MovieSummary>, StoreError>;
+
+    /// Ranked by [`crate::catalog_query::top_score`]; movies without a score are left out.
+    async fn top_rated(&self, page: PageRequest) -> Result<Page<MovieSummary>, StoreError>;
+
+    /// Movies sharing genres, keywords and people with `id`, most shared first (weights in
+    /// `catalog_query`); empty when the movie does not exist.
+    async fn similar_movies(
+        &self,
+        id: MovieId,
+        page: PageRequest,
+    ) -> Result<Page<MovieSummary>, StoreError>;
+
+    /// Every genre with its number of movies, by name.
+    async fn genres_with_counts(&self) -> Result<Vec<GenreCount>, StoreError>;
+
+    async fn person(&self, id: PersonId) -> Result<Option<Person>, StoreError>;
+
+    async fn popular_people(&self, page: PageRequest) -> Result<Page<PersonSummary>, StoreError>;
+
+    /// Name search (also-known-as names count), most relevant first.
+    async fn search_people(
+        &self,
+        text: &SearchText,
+        page: PageRequest,
+    ) -> Result<Page<PersonSummary>, StoreError>;
+
+    /// The stored app settings, if any were ever written.
+    async fn settings(&self) -> Result<Option<AppSettings>, StoreError>;
+
+    async fn put_settings(&self, settings: &AppSettings) -> Result<(), StoreError>;
+
+    /// Adds a movie; `Conflict` when the id is taken.
+    async fn create_movie(&self, movie: &Movie) -> Result<(), StoreError>;
+
+    /// The next free id for a movie added on MovieVerse (a range TMDB ids do not reach).
+    async fn next_user_movie_id(&self) -> Result<MovieId, StoreError>;
+
+    /// Replaces a movie's data, keeping its rating; `NotFound` when it does not exist.
+    async fn update_movie(&self, movie: &Movie) -> Result<(), StoreError>;
+
+    /// Removes a movie; false when it did not exist.
+    async fn delete_movie(&self, id: MovieId) -> Result<bool, StoreError>;
 }

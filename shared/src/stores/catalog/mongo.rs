@@ -13,14 +13,19 @@ use mongodb::options::{ClientOptions, IndexOptions};
 use mongodb::{Client, Collection, Database, IndexModel};
 use tokio::sync::OnceCell;
 
-use crate::catalog_query::{fold, movie_content_hash, person_content_hash, top_score};
-use crate::domain::{
-    Genre, GenreId, Movie, MovieId, MovieSource, MovieSummary, Person, RatingSummary, SeedRun,
-    UpsertOutcome,
-};
-
+use super::mongo_filters::{discover_filter, discover_sort};
 use super::CatalogStore;
+use crate::catalog_query::{
+    fold, movie_content_hash, person_content_hash, top_score, DiscoverQuery, MovieSearch,
+    SearchText, FIRST_USER_MOVIE_ID, MAX_SEARCH_RESULTS, MAX_SIMILAR_CANDIDATES,
+    SIMILAR_GENRE_WEIGHT, SIMILAR_KEYWORD_WEIGHT, SIMILAR_PERSON_WEIGHT,
+};
 use crate::config::MongoSettings;
+use crate::domain::{
+    AppSettings, Genre, GenreCount, GenreId, Movie, MovieId, MovieSource, MovieSummary, Person,
+    PersonId, PersonSummary, RatingSummary, SeedRun, UpsertOutcome,
+};
+use crate::http::{Page, PageRequest};
 use crate::stores::StoreError;
 
 const STORE: &str = "catalog";
@@ -60,6 +65,35 @@ impl MongoCatalog {
 
     pub fn database(&self) -> &Database {
         &self.db
+    }
+
+    /// The ids of one page of `$text` matches, most relevant first (ties: more popular), and the
+    /// number of matches (capped at [`MAX_SEARCH_RESULTS`]). Counting the ranked ids rather than
+    /// running a separate count keeps the total and the pages consistent on every server.
+    async fn ranked_matches(
+        &self,
+        collection: &str,
+        filter: Document,
+        page: PageRequest,
+    ) -> Result<(u64, Vec<i64>), StoreError> {
+        let matches = collect(
+            self.collection(collection)
+                .await?
+                .find(filter)
+                .projection(doc! { "_id": 1, "score": { "$meta": "textScore" } })
+                .sort(doc! { "score": { "$meta": "textScore" }, "popularity": -1, "_id": 1 })
+                .limit(to_i64(MAX_SEARCH_RESULTS))
+                .await,
+        )
+        .await?;
+        let total = matches.len() as u64;
+        let ids = matches
+            .iter()
+            .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
+            .take(usize::try_from(page.limit()).unwrap_or(0))
+            .map(|d| integer(d, "_id"))
+            .collect();
+        Ok((total, ids))
     }
 
     /// A collection, once this container has made sure the indexes exist.
@@ -457,7 +491,428 @@ impl CatalogStore for MongoCatalog {
             .map(from_document)
             .transpose()
     }
+
+    async fn movie(&self, id: MovieId) -> Result<Option<Movie>, StoreError> {
+        self.collection(MOVIES)
+            .await?
+            .find_one(doc! { "_id": id.get() })
+            .await
+            .map_err(mongo_error)?
+            .map(from_document)
+            .transpose()
+    }
+
+    async fn discover(
+        &self,
+        query: &DiscoverQuery,
+        page: PageRequest,
+    ) -> Result<Page<MovieSummary>, StoreError> {
+        let movies = self.collection(MOVIES).await?;
+        let filter = discover_filter(query);
+        let total = movies
+            .count_documents(filter.clone())
+            .await
+            .map_err(mongo_error)?;
+        let documents = collect(
+            movies
+                .find(filter)
+                .projection(summary_projection())
+                .sort(discover_sort(query.sort))
+                .skip(page.offset())
+                .limit(to_i64(page.limit()))
+                .await,
+        )
+        .await?;
+        summaries_page(page, total, documents)
+    }
+
+    async fn search_movies(
+        &self,
+        search: &MovieSearch,
+        page: PageRequest,
+    ) -> Result<Page<MovieSummary>, StoreError> {
+        if search.text.words().is_empty() {
+            return Ok(Page::new(page, 0, Vec::new()));
+        }
+        let mut filter = doc! { "$text": { "$search": search.text.mongo_text() } };
+        if let Some(year) = search.year {
+            let (first, last) = year.date_range();
+            filter.insert("release_date", doc! { "$gte": first, "$lte": last });
+        }
+        let (total, ids) = self.ranked_matches(MOVIES, filter, page).await?;
+        let ids: Vec<MovieId> = ids.into_iter().filter_map(MovieId::new).collect();
+        let results = self.movie_summaries(&ids).await?;
+        Ok(Page::new(page, total, results))
+    }
+
+    async fn top_rated(&self, page: PageRequest) -> Result<Page<MovieSummary>, StoreError> {
+        let movies = self.collection(MOVIES).await?;
+        let filter = doc! { "top_score": { "$gte": 0.0 } };
+        let total = movies
+            .count_documents(filter.clone())
+            .await
+            .map_err(mongo_error)?;
+        let documents = collect(
+            movies
+                .find(filter)
+                .projection(summary_projection())
+                .sort(doc! { "top_score": -1, "vote_count": -1, "_id": 1 })
+                .skip(page.offset())
+                .limit(to_i64(page.limit()))
+                .await,
+        )
+        .await?;
+        summaries_page(page, total, documents)
+    }
+
+    async fn similar_movies(
+        &self,
+        id: MovieId,
+        page: PageRequest,
+    ) -> Result<Page<MovieSummary>, StoreError> {
+        let movies = self.collection(MOVIES).await?;
+        let features = doc! { "genre_ids": 1, "keyword_ids": 1, "people_ids": 1, "popularity": 1 };
+        let Some(source) = movies
+            .find_one(doc! { "_id": id.get() })
+            .projection(features.clone())
+            .await
+            .map_err(mongo_error)?
+        else {
+            return Ok(Page::new(page, 0, Vec::new()));
+        };
+        let source = Features::from(&source);
+        let mut shared_any: Vec<Document> = Vec::new();
+        for (field, ids) in [
+            ("genre_ids", &source.genres),
+            ("keyword_ids", &source.keywords),
+            ("people_ids", &source.people),
+        ] {
+            if !ids.is_empty() {
+                shared_any.push(doc! { field: { "$in": ids.clone() } });
+            }
+        }
+        if shared_any.is_empty() {
+            return Ok(Page::new(page, 0, Vec::new()));
+        }
+        // Scored here, over a bounded set of the most popular candidates: the same weights as
+        // the embedded adapter's SQL.
+        let candidates = collect(
+            movies
+                .find(doc! { "_id": { "$ne": id.get() }, "$or": shared_any })
+                .projection(features)
+                .sort(doc! { "popularity": -1, "_id": 1 })
+                .limit(MAX_SIMILAR_CANDIDATES)
+                .await,
+        )
+        .await?;
+        let mut scored: Vec<(f64, f64, i64)> = candidates
+            .iter()
+            .map(|document| {
+                let candidate = Features::from(document);
+                (
+                    source.similarity(&candidate),
+                    candidate.popularity,
+                    candidate.id,
+                )
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(b.1.total_cmp(&a.1))
+                .then(a.2.cmp(&b.2))
+        });
+        let total = scored.len() as u64;
+        let ids: Vec<MovieId> = scored
+            .iter()
+            .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
+            .take(usize::try_from(page.limit()).unwrap_or(0))
+            .filter_map(|(_, _, id)| MovieId::new(*id))
+            .collect();
+        let results = self.movie_summaries(&ids).await?;
+        Ok(Page::new(page, total, results))
+    }
+
+    async fn genres_with_counts(&self) -> Result<Vec<GenreCount>, StoreError> {
+        let genres = collect(self.collection(GENRES).await?.find(doc! {}).await).await?;
+        let counts: Vec<Document> = self
+            .collection(MOVIES)
+            .await?
+            .aggregate(vec![
+                doc! { "$unwind": "$genre_ids" },
+                doc! { "$group": { "_id": "$genre_ids", "n": { "$sum": 1 } } },
+            ])
+            .await
+            .map_err(mongo_error)?
+            .try_collect()
+            .await
+            .map_err(mongo_error)?;
+        let counts: HashMap<i64, u64> = counts
+            .iter()
+            .map(|d| {
+                (
+                    integer(d, "_id"),
+                    u64::try_from(integer(d, "n")).unwrap_or(0),
+                )
+            })
+            .collect();
+        let mut result: Vec<GenreCount> = genres
+            .iter()
+            .filter_map(|d| {
+                let id = GenreId::new(integer(d, "_id"))?;
+                Some(GenreCount {
+                    id,
+                    name: d.get_str("name").unwrap_or_default().to_string(),
+                    movie_count: counts.get(&id.get()).copied().unwrap_or(0),
+                })
+            })
+            .collect();
+        result.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        Ok(result)
+    }
+
+    async fn person(&self, id: PersonId) -> Result<Option<Person>, StoreError> {
+        self.collection(PEOPLE)
+            .await?
+            .find_one(doc! { "_id": id.get() })
+            .await
+            .map_err(mongo_error)?
+            .map(from_document)
+            .transpose()
+    }
+
+    async fn popular_people(&self, page: PageRequest) -> Result<Page<PersonSummary>, StoreError> {
+        let people = self.collection(PEOPLE).await?;
+        let total = people.count_documents(doc! {}).await.map_err(mongo_error)?;
+        let documents = collect(
+            people
+                .find(doc! {})
+                .projection(person_summary_projection())
+                .sort(doc! { "popularity": -1, "_id": 1 })
+                .skip(page.offset())
+                .limit(to_i64(page.limit()))
+                .await,
+        )
+        .await?;
+        people_page(page, total, documents)
+    }
+
+    async fn search_people(
+        &self,
+        text: &SearchText,
+        page: PageRequest,
+    ) -> Result<Page<PersonSummary>, StoreError> {
+        if text.words().is_empty() {
+            return Ok(Page::new(page, 0, Vec::new()));
+        }
+        let filter = doc! { "$text": { "$search": text.mongo_text() } };
+        let (total, ids) = self.ranked_matches(PEOPLE, filter, page).await?;
+        let documents = collect(
+            self.collection(PEOPLE)
+                .await?
+                .find(doc! { "_id": { "$in": &ids } })
+                .projection(person_summary_projection())
+                .await,
+        )
+        .await?;
+        let mut page_of_people = people_page(page, total, documents)?;
+        // Back into relevance order.
+        let rank: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        page_of_people
+            .results
+            .sort_by_key(|p| rank.get(&p.id.get()).copied().unwrap_or(usize::MAX));
+        Ok(page_of_people)
+    }
+
+    async fn settings(&self) -> Result<Option<AppSettings>, StoreError> {
+        self.collection(SETTINGS)
+            .await?
+            .find_one(doc! { "_id": SETTINGS_ID })
+            .projection(doc! { "_id": 0 })
+            .await
+            .map_err(mongo_error)?
+            .map(|mut document| {
+                document.remove("_id");
+                from_document(document)
+            })
+            .transpose()
+    }
+
+    async fn put_settings(&self, settings: &AppSettings) -> Result<(), StoreError> {
+        let mut document = to_document(settings)?;
+        document.insert("_id", SETTINGS_ID);
+        self.collection(SETTINGS)
+            .await?
+            .replace_one(doc! { "_id": SETTINGS_ID }, document)
+            .upsert(true)
+            .await
+            .map_err(mongo_error)?;
+        Ok(())
+    }
+
+    async fn create_movie(&self, movie: &Movie) -> Result<(), StoreError> {
+        match self
+            .collection(MOVIES)
+            .await?
+            .insert_one(movie_document(movie, movie.rating)?)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_duplicate_key(&error) => Err(StoreError::Conflict("id".into())),
+            Err(error) => Err(mongo_error(error)),
+        }
+    }
+
+    async fn next_user_movie_id(&self) -> Result<MovieId, StoreError> {
+        let highest = self
+            .collection(MOVIES)
+            .await?
+            .find_one(doc! { "_id": { "$gte": FIRST_USER_MOVIE_ID } })
+            .projection(doc! { "_id": 1 })
+            .sort(doc! { "_id": -1 })
+            .await
+            .map_err(mongo_error)?
+            .map(|d| integer(&d, "_id"));
+        highest
+            .map_or(Some(FIRST_USER_MOVIE_ID), |id| id.checked_add(1))
+            .and_then(MovieId::new)
+            .ok_or_else(|| StoreError::Internal("movie ids are exhausted".into()))
+    }
+
+    async fn update_movie(&self, movie: &Movie) -> Result<(), StoreError> {
+        let movies = self.collection(MOVIES).await?;
+        let stored = movies
+            .find_one(doc! { "_id": movie.id.get() })
+            .projection(doc! { "rating": 1 })
+            .await
+            .map_err(mongo_error)?
+            .ok_or_else(|| StoreError::NotFound("movie".into()))?;
+        let mut fields = movie_document(movie, rating_from(&stored))?;
+        fields.remove("_id");
+        fields.remove("rating");
+        let result = movies
+            .update_one(doc! { "_id": movie.id.get() }, doc! { "$set": fields })
+            .await
+            .map_err(mongo_error)?;
+        if result.matched_count == 0 {
+            return Err(StoreError::NotFound("movie".into()));
+        }
+        Ok(())
+    }
+
+    async fn delete_movie(&self, id: MovieId) -> Result<bool, StoreError> {
+        self.collection(MOVIES)
+            .await?
+            .delete_one(doc! { "_id": id.get() })
+            .await
+            .map(|result| result.deleted_count > 0)
+            .map_err(mongo_error)
+    }
 }
 
-#[allow(dead_code)]
-const _SETTINGS: &str = SETTINGS;
+/// The `_id` of the one app settings document.
+const SETTINGS_ID: &str = "app";
+
+async fn collect(
+    cursor: mongodb::error::Result<mongodb::Cursor<Document>>,
+) -> Result<Vec<Document>, StoreError> {
+    cursor
+        .map_err(mongo_error)?
+        .try_collect()
+        .await
+        .map_err(mongo_error)
+}
+
+fn summaries_page(
+    page: PageRequest,
+    total: u64,
+    documents: Vec<Document>,
+) -> Result<Page<MovieSummary>, StoreError> {
+    let results = documents
+        .into_iter()
+        .map(summary_from_document)
+        .collect::<Result<_, _>>()?;
+    Ok(Page::new(page, total, results))
+}
+
+fn person_summary_projection() -> Document {
+    doc! { "_id": 1, "name": 1, "profile_path": 1, "known_for_department": 1, "popularity": 1 }
+}
+
+fn people_page(
+    page: PageRequest,
+    total: u64,
+    documents: Vec<Document>,
+) -> Result<Page<PersonSummary>, StoreError> {
+    let results = documents
+        .into_iter()
+        .map(|mut document| {
+            if let Some(id) = document.remove("_id") {
+                document.insert("id", id);
+            }
+            from_document(document)
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Page::new(page, total, results))
+}
+
+/// An integer field, whichever BSON integer width the server returned.
+fn integer(document: &Document, key: &str) -> i64 {
+    match document.get(key) {
+        Some(Bson::Int32(v)) => i64::from(*v),
+        Some(Bson::Int64(v)) => *v,
+        Some(Bson::Double(v)) => *v as i64,
+        _ => 0,
+    }
+}
+
+fn integers(document: &Document, key: &str) -> Vec<i64> {
+    document
+        .get_array(key)
+        .map(|values| {
+            values
+                .iter()
+                .filter_map(|v| match v {
+                    Bson::Int32(v) => Some(i64::from(*v)),
+                    Bson::Int64(v) => Some(*v),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What similarity compares between two movies.
+struct Features {
+    id: i64,
+    popularity: f64,
+    genres: Vec<i64>,
+    keywords: Vec<i64>,
+    people: Vec<i64>,
+}
+
+impl From<&Document> for Features {
+    fn from(document: &Document) -> Self {
+        let distinct = |mut ids: Vec<i64>| {
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        Self {
+            id: integer(document, "_id"),
+            popularity: number(document, "popularity"),
+            genres: distinct(integers(document, "genre_ids")),
+            keywords: distinct(integers(document, "keyword_ids")),
+            people: distinct(integers(document, "people_ids")),
+        }
+    }
+}
+
+impl Features {
+    fn similarity(&self, other: &Self) -> f64 {
+        let shared =
+            |a: &[i64], b: &[i64]| a.iter().filter(|id| b.binary_search(id).is_ok()).count() as f64;
+        shared(&self.genres, &other.genres) * SIMILAR_GENRE_WEIGHT
+            + shared(&self.keywords, &other.keywords) * SIMILAR_KEYWORD_WEIGHT
+            + shared(&self.people, &other.people) * SIMILAR_PERSON_WEIGHT
+    }
+}

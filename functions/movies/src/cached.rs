@@ -1,0 +1,60 @@
+//! Cache-aside reads shared by the routes: what each one caches, under which key, for how long.
+
+use shared::cache::{ttl, CacheStatus};
+use shared::domain::{Movie, MovieId, MovieSummary};
+use shared::http::{Page, PageRequest};
+use shared::stores::StoreError;
+use shared::{ApiError, AppState};
+
+/// A movie document from the cache or the store; 404 when it does not exist.
+pub async fn movie(state: &AppState, id: MovieId) -> Result<(Movie, CacheStatus), ApiError> {
+    let catalog = state.catalog()?;
+    let key = state.cache().movie_key(id);
+    let (bytes, status) = state
+        .cache()
+        .get_or_load_json(&key, ttl::DETAILS, || async move {
+            catalog
+                .movie(id)
+                .await?
+                .ok_or_else(|| StoreError::NotFound("movie".into()))
+        })
+        .await?;
+    let movie = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::Internal(format!("cached movie {id}: {e}")))?;
+    Ok((movie, status))
+}
+
+/// One page of movies similar to `id` (whose existence the caller checked).
+pub async fn similar(
+    state: &AppState,
+    id: MovieId,
+    page: PageRequest,
+) -> Result<(bytes::Bytes, CacheStatus), ApiError> {
+    let catalog = state.catalog()?;
+    // A list key: similar pages depend on other movies too, so any catalog write drops them.
+    let key = state
+        .cache()
+        .list_key(
+            "similar",
+            &format!("{id}:{}:{}", page.page(), page.page_size()),
+        )
+        .await;
+    Ok(state
+        .cache()
+        .get_or_load_json(&key, ttl::LIST, || catalog.similar_movies(id, page))
+        .await?)
+}
+
+/// Decodes a cached page of summaries (to embed it in a bigger answer).
+pub fn decode_page(bytes: &[u8]) -> Result<Page<MovieSummary>, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| ApiError::Internal(format!("cached page: {e}")))
+}
+
+/// `hit` only when every part came from the cache.
+pub fn combined(statuses: &[CacheStatus]) -> CacheStatus {
+    if statuses.iter().all(|s| *s == CacheStatus::Hit) {
+        CacheStatus::Hit
+    } else {
+        CacheStatus::Miss
+    }
+}

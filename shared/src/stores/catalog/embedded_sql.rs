@@ -1,0 +1,143 @@
+//! SQL for the embedded catalog's discover, built from typed filters: the statement text only
+//! ever holds fixed fragments, and every value is a bound parameter.
+
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::Sqlite;
+
+use crate::catalog_query::{DiscoverQuery, DiscoverSort};
+
+/// A bound value of a dynamically assembled statement.
+#[derive(Debug, Clone)]
+pub(super) enum Value {
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+pub(super) fn bind_all<'q>(
+    mut query: Query<'q, Sqlite, SqliteArguments<'q>>,
+    values: &'q [Value],
+) -> Query<'q, Sqlite, SqliteArguments<'q>> {
+    for value in values {
+        query = match value {
+            Value::Int(v) => query.bind(*v),
+            Value::Real(v) => query.bind(*v),
+            Value::Text(v) => query.bind(v.as_str()),
+        };
+    }
+    query
+}
+
+/// `WHERE …` (or nothing) for `query`, with its parameters.
+pub(super) fn discover_where(query: &DiscoverQuery) -> (String, Vec<Value>) {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut values = Vec::new();
+    if let Some(genres) = &query.genres {
+        let ids: Vec<i64> = genres.ids().iter().map(|g| g.get()).collect();
+        relation(
+            &mut clauses,
+            &mut values,
+            "catalog_movie_genres",
+            "genre_id",
+            &ids,
+            genres.is_all(),
+        );
+    }
+    if let Some(people) = &query.with_people {
+        let ids: Vec<i64> = people.ids().iter().map(|p| p.get()).collect();
+        relation(
+            &mut clauses,
+            &mut values,
+            "catalog_movie_people",
+            "person_id",
+            &ids,
+            people.is_all(),
+        );
+    }
+    let (low, high) = query.release_bounds();
+    let dated_only = matches!(
+        query.sort,
+        DiscoverSort::ReleaseDateAsc | DiscoverSort::ReleaseDateDesc
+    );
+    if let Some(low) = low {
+        clauses.push("m.release_date >= ?".into());
+        values.push(Value::Text(low));
+    } else if dated_only {
+        // Release-date orders list dated movies only (as both adapters do).
+        clauses.push("m.release_date IS NOT NULL".into());
+    }
+    if let Some(high) = high {
+        clauses.push("m.release_date <= ?".into());
+        values.push(Value::Text(high));
+    }
+    if let Some(min) = query.min_rating {
+        clauses.push("m.vote_average >= ?".into());
+        values.push(Value::Real(min.get()));
+    }
+    if let Some(min) = query.min_votes {
+        clauses.push("m.vote_count >= ?".into());
+        values.push(Value::Int(i64::try_from(min).unwrap_or(i64::MAX)));
+    }
+    if let Some(language) = &query.language {
+        clauses.push("m.original_language = ?".into());
+        values.push(Value::Text(language.as_str().to_string()));
+    }
+    let sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    (sql, values)
+}
+
+/// A movie related to all (or any) of `ids` through `table`.
+fn relation(
+    clauses: &mut Vec<String>,
+    values: &mut Vec<Value>,
+    table: &str,
+    column: &str,
+    ids: &[i64],
+    all: bool,
+) {
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    if all {
+        clauses.push(format!(
+            "m.id IN (SELECT movie_id FROM {table} WHERE {column} IN \
+             (SELECT value FROM json_each(?)) GROUP BY movie_id HAVING COUNT(*) = ?)"
+        ));
+        values.push(Value::Text(list));
+        values.push(Value::Int(i64::try_from(ids.len()).unwrap_or(i64::MAX)));
+    } else {
+        clauses.push(format!(
+            "m.id IN (SELECT movie_id FROM {table} WHERE {column} IN \
+             (SELECT value FROM json_each(?)))"
+        ));
+        values.push(Value::Text(list));
+    }
+}
+
+pub(super) fn order_by(sort: DiscoverSort) -> &'static str {
+    match sort {
+        DiscoverSort::PopularityDesc => "m.popularity DESC, m.id",
+        DiscoverSort::ReleaseDateDesc => "m.release_date DESC, m.id",
+        DiscoverSort::ReleaseDateAsc => "m.release_date ASC, m.id",
+        DiscoverSort::RatingDesc => "m.vote_average DESC, m.vote_count DESC, m.id",
+        DiscoverSort::TitleAsc => "m.sort_title ASC, m.id",
+    }
+}
+
+/// Movies sharing genres, keywords and people with `?1`, scored; `?2`–`?4` are the weights.
+pub(super) const SIMILAR_SCORES: &str = "WITH shared AS ( \
+      SELECT g.movie_id AS id, ?2 AS w FROM catalog_movie_genres g \
+       WHERE g.genre_id IN (SELECT genre_id FROM catalog_movie_genres WHERE movie_id = ?1) \
+         AND g.movie_id <> ?1 \
+      UNION ALL \
+      SELECT k.movie_id, ?3 FROM catalog_movie_keywords k \
+       WHERE k.keyword_id IN (SELECT keyword_id FROM catalog_movie_keywords WHERE movie_id = ?1) \
+         AND k.movie_id <> ?1 \
+      UNION ALL \
+      SELECT p.movie_id, ?4 FROM catalog_movie_people p \
+       WHERE p.person_id IN (SELECT person_id FROM catalog_movie_people WHERE movie_id = ?1) \
+         AND p.movie_id <> ?1 \
+    ), scored AS (SELECT id, SUM(w) AS score FROM shared GROUP BY id) ";
