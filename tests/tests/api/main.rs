@@ -7,6 +7,8 @@ mod accounts_contract;
 mod reviews_store;
 mod profiles_contract;
 mod profiles_fake_rtdb;
+mod profiles_firebase;
+mod profiles;
 mod seed;
 mod auth_support;
 mod auth;

@@ -104,7 +104,9 @@ async fn profiles_are_patched_field_by_field(store: &dyn ProfileStore) {
 
     let first = ProfilePatch {
         display_name: Some(Some(DisplayName::parse("Ana").unwrap())),
-        bio: Some(Some(Bio::parse("<b>likes</b> noir\nand \"quotes\"").unwrap())),
+        bio: Some(Some(
+            Bio::parse("<b>likes</b> noir\nand \"quotes\"").unwrap(),
+        )),
         avatar_url: Some(Some(AvatarUrl::parse("https://img.example/a.png").unwrap())),
         favorite_genres: Some(
             FavoriteGenres::new(vec![GenreId::new(18).unwrap(), GenreId::new(28).unwrap()])
@@ -121,7 +123,12 @@ async fn profiles_are_patched_field_by_field(store: &dyn ProfileStore) {
         stored.bio.as_ref().unwrap().as_str(),
         "<b>likes</b> noir\nand \"quotes\""
     );
-    let genres: Vec<i64> = stored.favorite_genres.ids().iter().map(|g| g.get()).collect();
+    let genres: Vec<i64> = stored
+        .favorite_genres
+        .ids()
+        .iter()
+        .map(|g| g.get())
+        .collect();
     assert_eq!(genres, vec![18, 28], "order kept");
     assert_eq!(stored.favorite_movie_id, Some(movie(550)));
     assert_eq!(stored.updated_at, Some(at(1)));
@@ -167,8 +174,17 @@ async fn follows_are_idempotent_counted_and_listed_newest_first(store: &dyn Prof
     let rest = store.followers(b, page(2, 2)).await.unwrap();
     assert_eq!(rest.items.len(), 1);
     assert_eq!(rest.items[0].user_id, a);
-    assert_eq!(rest.items[0].since, at(1), "following again kept the first time");
-    assert!(store.followers(b, page(3, 2)).await.unwrap().items.is_empty());
+    assert_eq!(
+        rest.items[0].since,
+        at(1),
+        "following again kept the first time"
+    );
+    assert!(store
+        .followers(b, page(3, 2))
+        .await
+        .unwrap()
+        .items
+        .is_empty());
 
     let following = store.following(a, page(1, 10)).await.unwrap();
     let ids: Vec<UserId> = following.items.iter().map(|e| e.user_id).collect();
@@ -199,7 +215,10 @@ async fn watchlists_keep_the_first_time_and_page(store: &dyn ProfileStore) {
             .unwrap());
     }
     assert!(!store.add_to_watchlist(me, movie(1), at(99)).await.unwrap());
-    store.add_to_watchlist(other, movie(7), at(0)).await.unwrap();
+    store
+        .add_to_watchlist(other, movie(7), at(0))
+        .await
+        .unwrap();
 
     let first = store.watchlist(me, page(1, 3)).await.unwrap();
     assert_eq!(first.total, 4);
@@ -208,7 +227,11 @@ async fn watchlists_keep_the_first_time_and_page(store: &dyn ProfileStore) {
     let second = store.watchlist(me, page(2, 3)).await.unwrap();
     assert_eq!(second.items.len(), 1);
     assert_eq!(second.items[0].movie_id, movie(1));
-    assert_eq!(second.items[0].added_at, at(0), "adding again kept the first time");
+    assert_eq!(
+        second.items[0].added_at,
+        at(0),
+        "adding again kept the first time"
+    );
 
     assert!(store.remove_from_watchlist(me, movie(3)).await.unwrap());
     assert!(!store.remove_from_watchlist(me, movie(3)).await.unwrap());

@@ -164,7 +164,11 @@ impl Respond for FakeRtdb {
                     (true, Value::Object(map)) => Value::Object(
                         map.iter()
                             .map(|(k, v)| {
-                                let leaf = if v.is_object() { json!(true) } else { v.clone() };
+                                let leaf = if v.is_object() {
+                                    json!(true)
+                                } else {
+                                    v.clone()
+                                };
                                 (k.clone(), leaf)
                             })
                             .collect(),
@@ -220,7 +224,10 @@ impl Respond for FakeRtdb {
 async fn the_fake_behaves_like_the_realtime_database() {
     let (server, _fake) = FakeRtdb::start().await;
     let client = reqwest_like::Client::new(&server.uri());
-    assert_eq!(client.send("GET", "/a.json", None).await, (200, Value::Null));
+    assert_eq!(
+        client.send("GET", "/a.json", None).await,
+        (200, Value::Null)
+    );
     client
         .send("PUT", "/w/u.json", Some(json!({"1": 1, "2": 2, "4": 3})))
         .await;
@@ -234,7 +241,11 @@ async fn the_fake_behaves_like_the_realtime_database() {
         json!({"u": true})
     );
     client
-        .send("PATCH", "/.json", Some(json!({"w/u/1": null, "w/u/2": null, "x/y": [7, 8]})))
+        .send(
+            "PATCH",
+            "/.json",
+            Some(json!({"w/u/1": null, "w/u/2": null, "x/y": [7, 8]})),
+        )
         .await;
     assert_eq!(
         client.send("GET", "/.json", None).await.1,
@@ -245,9 +256,7 @@ async fn the_fake_behaves_like_the_realtime_database() {
         .send("PATCH", "/.json", Some(json!({"w/u": null, "w/u/4": null})))
         .await;
     assert_eq!(status, 400, "overlapping paths are refused");
-    let (status, _) = client
-        .send("PUT", "/p.json", Some(json!({"a.b": 1})))
-        .await;
+    let (status, _) = client.send("PUT", "/p.json", Some(json!({"a.b": 1}))).await;
     assert_eq!(status, 400, "forbidden key characters are refused");
     client.send("DELETE", "/w/u.json", None).await;
     assert_eq!(
