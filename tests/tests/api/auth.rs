@@ -595,3 +595,67 @@ async fn the_openapi_document_describes_every_auth_route() {
     );
     assert!(doc["components"]["schemas"]["Session"].is_object());
 }
+
+/// Log lines written while a test runs on this thread.
+#[derive(Clone, Default)]
+struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn token_reuse_is_logged_as_a_security_event_and_secrets_never_are() {
+    let logs = CapturedLogs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    // The test runs on one thread: every handler logs to this subscriber.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = TestApp::embedded().await;
+    let user = register(&app, "watched").await;
+    let next = refresh(&app, &user.refresh).await.json();
+    refresh(&app, &user.refresh)
+        .await
+        .problem(StatusCode::UNAUTHORIZED);
+    login(&app, "watched", "a wrong guess 1234")
+        .await
+        .problem(StatusCode::UNAUTHORIZED);
+    app.call(
+        Method::POST,
+        "/auth/password",
+        Some(json!({"current_password": PASSWORD, "new_password": "another fine passphrase"})),
+        Some(&user.access),
+    )
+    .await;
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let event = text
+        .lines()
+        .find(|line| line.contains("refresh_token_reuse"))
+        .unwrap_or_else(|| panic!("no security event in:\n{text}"));
+    let event: serde_json::Value = serde_json::from_str(event).unwrap();
+    assert_eq!(event["level"], "WARN");
+    assert_eq!(event["fields"]["security_event"], "refresh_token_reuse");
+    assert_eq!(event["fields"]["user_id"], user.id.to_string());
+    for secret in [
+        PASSWORD,
+        "a wrong guess 1234",
+        "another fine passphrase",
+        &user.refresh[..],
+        next["refresh_token"].as_str().unwrap(),
+    ] {
+        assert!(!text.contains(secret), "a secret was logged");
+    }
+}
