@@ -178,6 +178,7 @@ macro_rules! on_both {
 on_both!(
     a_full_import_fills_the_catalog_and_a_reimport_changes_nothing,
     an_interrupted_run_resumes_where_it_stopped,
+    a_crashed_run_resumes_from_its_last_checkpoint,
 );
 
 async fn a_full_import_fills_the_catalog_and_a_reimport_changes_nothing(on: On) {
@@ -286,7 +287,18 @@ async fn a_full_import_fills_the_catalog_and_a_reimport_changes_nothing(on: On) 
     changed["popularity"] = json!(99.5);
     changed["tagline"] = json!("Every coastline lies. Again.");
     mount_movie(&server, 9100101, ok(changed), 1).await;
+    let cache = app.state.cache();
+    let cached = cache.movie_key(ids(&[9100101])[0]);
+    let untouched = cache.movie_key(ids(&[9100102])[0]);
+    for key in [&cached, &untouched] {
+        cache
+            .set_raw(key, "{}".into(), Duration::from_secs(60))
+            .await;
+    }
     let third = import(&app, &quick(), None).await;
+    // The changed movie's cached copy is gone; the unchanged one's stays.
+    assert!(cache.get_raw(&cached).await.is_none());
+    assert!(cache.get_raw(&untouched).await.is_some());
     assert_eq!(
         (third.inserted, third.updated, third.unchanged),
         (0, 1, 9),
@@ -357,6 +369,40 @@ async fn an_interrupted_run_resumes_where_it_stopped(on: On) {
         (run.status, run.counts.inserted),
         (SeedStatus::Completed, 10)
     );
+}
+
+async fn a_crashed_run_resumes_from_its_last_checkpoint(on: On) {
+    let server = tmdb().await;
+    let Some(app) = app(&server, on, Auth::Token).await else {
+        return;
+    };
+    for id in MOVIES {
+        let slow = ok(fixture(&format!("movie_{id}.json"))).set_delay(Duration::from_millis(300));
+        mount_movie(&server, id, slow, 1).await;
+    }
+    let options = ImportOptions {
+        concurrency: 1,
+        ..quick()
+    };
+    // The container dies mid-run: the run never gets to record its end.
+    let crashed =
+        tokio::time::timeout(Duration::from_millis(800), import(&app, &options, None)).await;
+    assert!(crashed.is_err(), "the run was still going");
+    let catalog = app.state.catalog().expect("catalog");
+    let left = catalog.latest_seed_run().await.expect("runs").expect("run");
+    assert_eq!(left.status, SeedStatus::Running);
+    assert!(left.finished_at.is_none());
+
+    let resumed = import(&app, &options, None).await;
+    assert!(resumed.resumed, "{resumed:?}");
+    assert_eq!(
+        (resumed.run_id.as_str(), resumed.status),
+        (left.id.as_str(), SeedStatus::Completed)
+    );
+    // Every item counted once; one finished just before the crash may be seen again unchanged.
+    assert_eq!(resumed.inserted + resumed.unchanged, 10, "{resumed:?}");
+    assert!(resumed.unchanged <= 1 && resumed.updated == 0 && resumed.failed == 0);
+    assert_eq!(stored_titles(&app, &MOVIES).await.len(), 4);
 }
 
 #[tokio::test]
