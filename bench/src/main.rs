@@ -1,0 +1,110 @@
+//! MovieVerse against the physical limits: one run, one table.
+//!
+//! Serves the movies and reviews routers (the very routers the Lambda functions run) over the
+//! production stores on loopback, loads them with `wrk`, and puts each figure next to its floor:
+//! a raw Redis `GET` of the same cached bytes (`redis-benchmark`), the same SQL issued directly
+//! (a sqlx loop here), and the start of each release function binary through a Lambda Runtime
+//! API of our own. `bench/run.sh` installs the tools, builds, starts what is missing and calls
+//! this binary; see it for the settings.
+
+mod cold_start;
+mod config;
+mod cpu;
+mod fixtures;
+mod load;
+mod report;
+mod resources;
+mod runtime_api;
+mod server;
+mod sql_floor;
+mod stats;
+
+use std::process::ExitCode;
+
+use config::BenchConfig;
+use report::Report;
+use resources::Resources;
+
+/// Errors of a measuring tool: reported once, with what was being done.
+pub type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+fn main() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("bench: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run())
+}
+
+async fn run() -> ExitCode {
+    let config = match BenchConfig::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("bench: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let resources = match Resources::create(&config).await {
+        Ok(resources) => resources,
+        Err(error) => {
+            eprintln!("bench: could not create the benchmark databases: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Whatever happens (an error, Ctrl-C, a TERM from run.sh), the databases and keys this run
+    // created are removed before the process ends.
+    let outcome = tokio::select! {
+        outcome = measure(&config, &resources) => outcome,
+        _ = interrupted() => Err("interrupted".into()),
+    };
+    resources.remove().await;
+    match outcome {
+        Ok(report) => {
+            print!("{}", report.render(&config));
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn measure(config: &BenchConfig, resources: &Resources) -> Fallible<Report> {
+    for tool in ["wrk", "redis-benchmark"] {
+        if !load::have(tool) {
+            return Err(format!("{tool} is not installed (bench/run.sh installs it)").into());
+        }
+    }
+    let mut report = Report::default();
+    let app = fixtures::App::start(config, resources).await?;
+    for &connections in &config.connections {
+        load::cached_read(config, &app, connections, &mut report).await?;
+        load::reviews_read(config, &app, connections, &mut report).await?;
+    }
+    cold_start::measure_all(config, resources, &app, &mut report).await?;
+    app.stop().await;
+    Ok(report)
+}
+
+async fn interrupted() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) {
+        (Ok(mut int), Ok(mut term)) => {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+        }
+        _ => std::future::pending().await,
+    }
+}
