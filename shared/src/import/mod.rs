@@ -22,6 +22,7 @@ pub use source::{CatalogSource, MovieIds, SourceError, TmdbSource};
 use tokio::time::Instant;
 
 use crate::config::StoreSetting;
+use crate::domain::{SeedRun, SeedStatus};
 use crate::stores::Backend;
 use crate::tmdb::TmdbClient;
 use crate::AppState;
@@ -62,7 +63,8 @@ pub async fn import(
 }
 
 /// The embedded default's first start: an embedded catalog without movies gets the bundled
-/// sample. Idempotent (a filled catalog is left alone); a failure is logged and start-up goes on.
+/// sample, and a sample load cut short is finished. Idempotent (a filled catalog is left
+/// alone); a failure is logged and start-up goes on.
 pub async fn seed_sample_if_empty(state: &AppState) {
     if state.catalog_slot().backend() != Some(Backend::Embedded) {
         return;
@@ -70,13 +72,26 @@ pub async fn seed_sample_if_empty(state: &AppState) {
     let Ok(catalog) = state.catalog() else {
         return;
     };
-    match catalog.is_empty().await {
-        Ok(true) => {}
-        Ok(false) => return,
+    // Empty, or holding part of a sample load that stopped (a crash on a first start).
+    let unfinished_sample = |run: Option<SeedRun>| {
+        run.is_some_and(|r| {
+            r.source == SourceKind::Sample.as_str() && r.status != SeedStatus::Completed
+        })
+    };
+    let wanted = match catalog.is_empty().await {
+        Ok(true) => true,
+        Ok(false) => catalog
+            .latest_seed_run()
+            .await
+            .map(unfinished_sample)
+            .unwrap_or(false),
         Err(error) => {
             tracing::warn!(error = %error, "could not tell whether the catalog is empty; no sample loaded");
-            return;
+            false
         }
+    };
+    if !wanted {
+        return;
     }
     let request = ImportRequest::sample();
     match import(state, &request, &ImportOptions::default(), None).await {

@@ -332,17 +332,26 @@ impl<'a> Run<'a> {
         if self.cursor.genres_done || !self.may_continue() {
             return;
         }
-        match self.source.genres().await {
+        let (source, catalog) = (self.source, self.catalog);
+        let work = async move {
+            let genres = source.genres().await.map_err(ItemError::Source)?;
             // The store does not say whether genres changed; renames are rare and the genre
             // list expires by its TTL, so they alone do not refresh the cached lists.
-            Ok(genres) => match with_store_retries(|| self.catalog.upsert_genres(&genres)).await {
-                Ok(()) => {}
-                Err(error) => {
-                    self.stop = Some(Stop::Fatal(error.to_string()));
-                    return;
-                }
-            },
-            Err(error) => {
+            with_store_retries(|| catalog.upsert_genres(&genres))
+                .await
+                .map_err(ItemError::Store)
+        };
+        match self.budget.within(work).await {
+            None => {
+                self.stop = Some(Stop::OutOfTime);
+                return;
+            }
+            Some(Ok(())) => {}
+            Some(Err(ItemError::Store(error))) => {
+                self.stop = Some(Stop::Fatal(error.to_string()));
+                return;
+            }
+            Some(Err(ItemError::Source(error))) => {
                 self.fail_item(&error);
                 if self.stop.is_some() {
                     return;
@@ -356,10 +365,13 @@ impl<'a> Run<'a> {
         if self.cursor.movie_ids.is_some() || !self.may_continue() {
             return;
         }
-        let read = self
+        let reading = self
             .source
-            .movie_ids(&self.cursor.request, self.options.concurrency)
-            .await;
+            .movie_ids(&self.cursor.request, self.options.concurrency);
+        let Some(read) = self.budget.within(reading).await else {
+            self.stop = Some(Stop::OutOfTime);
+            return;
+        };
         for error in &read.errors {
             self.fail_item(error);
         }

@@ -683,6 +683,29 @@ async fn an_empty_embedded_catalog_gets_the_sample_at_start_up_and_only_once() {
 }
 
 #[tokio::test]
+async fn a_sample_load_cut_short_on_first_start_is_finished_on_the_next() {
+    let app = TestApp::embedded().await;
+    // The first start dies while loading the sample.
+    let cut = tokio::time::timeout(
+        Duration::from_millis(300),
+        shared::import::seed_sample_if_empty(&app.state),
+    )
+    .await;
+    assert!(cut.is_err(), "the sample load was still going");
+    let catalog = app.state.catalog().expect("catalog");
+    let first = catalog.latest_seed_run().await.expect("runs").expect("run");
+    assert_eq!(first.status, SeedStatus::Running);
+
+    shared::import::seed_sample_if_empty(&app.state).await;
+    let run = catalog.latest_seed_run().await.expect("runs").expect("run");
+    assert_eq!((run.id, run.status), (first.id, SeedStatus::Completed));
+    assert_eq!(run.counts.failed, 0);
+    // Counted once each: what the first start imported is seen again at most once as unchanged.
+    let sample = shared::import::SampleSource::bundled().expect("sample");
+    assert!(run.counts.inserted + run.counts.unchanged >= sample.movie_count() as u64);
+}
+
+#[tokio::test]
 async fn a_production_catalog_never_gets_the_sample() {
     let Some(mongo) = TestMongo::create() else {
         return;
