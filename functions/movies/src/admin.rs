@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
@@ -12,6 +12,8 @@ use shared::domain::{Credits, GenreId, Movie, MovieId, MovieSource, RatingSummar
 use shared::http::{private_no_store, Json};
 use shared::stores::{CatalogStore, StoreError};
 use shared::{ApiError, AppState};
+
+use crate::path_id::PathId;
 
 use crate::input::{MovieBody, MovieChanges};
 use crate::params::Append;
@@ -127,10 +129,9 @@ fn blank_movie(id: MovieId) -> Movie {
 pub async fn update_movie(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<MovieId>,
     Json(body): Json<Map<String, Value>>,
 ) -> Result<Response, ApiError> {
-    let id: MovieId = id.parse()?;
     let catalog = state.catalog()?;
     let mut movie = catalog
         .movie(id)
@@ -163,9 +164,8 @@ pub async fn update_movie(
 pub async fn delete_movie(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<MovieId>,
 ) -> Result<Response, ApiError> {
-    let id: MovieId = id.parse()?;
     if !state.catalog()?.delete_movie(id).await? {
         return Err(ApiError::NotFound("movie".into()));
     }

@@ -1,10 +1,12 @@
 //! `GET /movies/{id}`, `/movies/{id}/credits` and `/movies/{id}/similar`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use bytes::Bytes;
 use shared::domain::MovieId;
 use shared::http::{CachedJson, Query};
 use shared::{ApiError, AppState};
+
+use crate::path_id::PathId;
 
 use crate::cached;
 use crate::params::{DetailsQuery, PageQuery};
@@ -21,10 +23,9 @@ use crate::views::{MovieCredits, MovieDetails};
     ))]
 pub async fn get_movie(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId<MovieId>,
     Query(query): Query<DetailsQuery>,
 ) -> Result<CachedJson, ApiError> {
-    let id: MovieId = id.parse()?;
     let append = query.parse()?;
     let (movie, status) = cached::movie(&state, id).await?;
     let mut statuses = vec![status];
@@ -48,9 +49,8 @@ pub async fn get_movie(
     ))]
 pub async fn movie_credits(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId<MovieId>,
 ) -> Result<CachedJson, ApiError> {
-    let id: MovieId = id.parse()?;
     let (movie, status) = cached::movie(&state, id).await?;
     let body = serde_json::to_vec(&MovieCredits::new(&movie))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -68,10 +68,9 @@ pub async fn movie_credits(
     ))]
 pub async fn similar_movies(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId<MovieId>,
     Query(query): Query<PageQuery>,
 ) -> Result<CachedJson, ApiError> {
-    let id: MovieId = id.parse()?;
     let page = query.parse()?;
     let (_, movie_status) = cached::movie(&state, id).await?;
     let (bytes, status) = cached::similar(&state, id, page).await?;

@@ -7,6 +7,7 @@ mod details;
 mod input;
 mod lists;
 mod params;
+mod path_id;
 mod pending;
 mod settings;
 mod views;

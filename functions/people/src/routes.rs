@@ -1,6 +1,6 @@
 //! The people routes: details, credits, popular people and search.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use bytes::Bytes;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,8 @@ use shared::error::FieldError;
 use shared::http::{CachedJson, Page, PageRequest, Query};
 use shared::stores::StoreError;
 use shared::{ApiError, AppState};
+
+use crate::path_id::PathId;
 
 /// A person's details; `credits` only with `append=credits`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -130,10 +132,9 @@ fn json(value: &impl Serialize, status: CacheStatus) -> Result<CachedJson, ApiEr
     ))]
 pub async fn get_person(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId<PersonId>,
     Query(query): Query<DetailsQuery>,
 ) -> Result<CachedJson, ApiError> {
-    let id: PersonId = id.parse()?;
     let mut with_credits = false;
     for part in query
         .append
@@ -176,9 +177,8 @@ pub async fn get_person(
     ))]
 pub async fn person_credits(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId<PersonId>,
 ) -> Result<CachedJson, ApiError> {
-    let id: PersonId = id.parse()?;
     let (person, status) = cached_person(&state, id).await?;
     json(&PersonCredits::new(&person), status)
 }

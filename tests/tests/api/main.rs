@@ -15,3 +15,4 @@ mod auth;
 mod auth_attacks;
 mod auth_concurrency;
 mod reviews_api;
+mod catalog_api;
