@@ -103,6 +103,21 @@ pub async fn cached_read(
         format!("{:.1} µs", run.cpu_per_request.as_secs_f64() * 1e6),
         "user+sys of the server process".into(),
     ));
+    // The other floor inside the figure: an HTTP answer of the same bytes with no work at all.
+    let bare = bare_http(config, connections, body.clone()).await?;
+    report.push(Row::info(
+        format!("  bare axum answer of the same body, {connections} conn"),
+        format!(
+            "p50 {} p99 {} {:.0} req/s",
+            ms(bare.p50),
+            ms(bare.p99),
+            bare.per_second
+        ),
+        "the HTTP hop alone: no layers, no Redis".into(),
+    ));
+    if let (Some(cached), true) = (&cached, connections == config.connections[0]) {
+        crate::breakdown::cached_read(cached, &body, report)?;
+    }
     Ok(())
 }
 
@@ -147,6 +162,30 @@ pub async fn reviews_read(
         "user+sys of the server process".into(),
     ));
     Ok(())
+}
+
+/// wrk against a router that answers `body` at once: the cost of the HTTP hop itself.
+async fn bare_http(
+    config: &BenchConfig,
+    connections: u32,
+    body: bytes::Bytes,
+) -> Fallible<Latency> {
+    let router = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || {
+            let body = body.clone();
+            async move { ([("content-type", "application/json")], body) }
+        }),
+    );
+    let served = crate::server::serve(router).await?;
+    let url = format!("http://{}/", served.addr);
+    let outcome = async {
+        let _ = wrk(&url, connections, config.warmup).await?;
+        wrk(&url, connections, config.duration).await
+    }
+    .await;
+    served.stop().await;
+    Ok(outcome?.latency)
 }
 
 /// One GET: status, body and `X-Cache`.

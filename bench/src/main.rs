@@ -7,6 +7,7 @@
 //! API of our own. `bench/run.sh` installs the tools, builds, starts what is missing and calls
 //! this binary; see it for the settings.
 
+mod breakdown;
 mod cold_start;
 mod config;
 mod cpu;

@@ -100,7 +100,9 @@ impl Report {
 
     /// Something the run noticed that a reader should know.
     pub fn note(&mut self, note: String) {
-        self.notes.push(note);
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
     }
 
     pub fn render(&self, config: &BenchConfig) -> String {
