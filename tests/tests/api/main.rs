@@ -16,3 +16,5 @@ mod auth_attacks;
 mod auth_concurrency;
 mod reviews_api;
 mod catalog_api;
+mod catalog_cache;
+mod people_api;

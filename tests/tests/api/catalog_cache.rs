@@ -1,0 +1,263 @@
+//! The catalog's caching: cache-aside with X-Cache, invalidation on writes, versioned keys in
+//! Redis, single-flight loads, a Redis outage, and HTTP validators (ETag / 304).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use movieverse_tests::services::TestMongo;
+use movieverse_tests::TestApp;
+use serde_json::json;
+use shared::cache::{ttl, CacheStatus};
+use shared::config::keys;
+use shared::domain::RatingSummary;
+
+use crate::catalog_fixtures::*;
+
+async fn seeded(app: &TestApp) {
+    load(app.state.catalog().expect("catalog"), &sample()).await;
+}
+
+#[tokio::test]
+async fn reads_are_cached_in_redis_under_versioned_keys_and_reviews_invalidate_them() {
+    let Some(app) = production_catalog_app().await else {
+        return;
+    };
+    seeded(&app).await;
+    let first = app.get("/movies/1?append=rating").await;
+    let second = app.get("/movies/1?append=rating").await;
+    assert_eq!(
+        (first.header("x-cache"), second.header("x-cache")),
+        (Some("miss"), Some("hit"))
+    );
+    // A cached answer is byte-for-byte the uncached one.
+    assert_eq!(first.body, second.body);
+    let redis = app.redis.as_ref().unwrap();
+    let keys = redis.keys().await;
+    let movie_key = format!("{}v{}:movie:1", redis.prefix, shared::cache::VERSION);
+    assert!(keys.contains(&movie_key), "{keys:?}");
+
+    // What the reviews feature does after a review write.
+    let rating = RatingSummary {
+        average: 9.0,
+        count: 4,
+    };
+    let catalog = app.state.catalog().unwrap();
+    catalog.set_movie_rating(movie_id(1), rating).await.unwrap();
+    app.state.cache().invalidate_movie(movie_id(1)).await;
+    let fresh = app.get("/movies/1?append=rating").await;
+    assert_eq!(fresh.header("x-cache"), Some("miss"));
+    assert_eq!(fresh.json()["rating"], json!({"average": 9.0, "count": 4}));
+    // Lists were dropped too: top rated now ranks the movie by its reviews.
+    assert_eq!(
+        app.get("/movies/top-rated").await.header("x-cache"),
+        Some("miss")
+    );
+}
+
+#[tokio::test]
+async fn lists_and_search_are_cached_until_a_write() {
+    let app = TestApp::embedded().await;
+    seeded(&app).await;
+    for path in [
+        "/movies/popular",
+        "/movies/top-rated",
+        "/movies/trending?window=day",
+        "/movies?genres=28",
+        "/movies/search?q=matrix",
+        "/movies/1/similar",
+        "/genres",
+        "/config",
+    ] {
+        assert_eq!(
+            app.get(path).await.header("x-cache"),
+            Some("miss"),
+            "{path}"
+        );
+        assert_eq!(app.get(path).await.header("x-cache"), Some("hit"), "{path}");
+    }
+    let token = app.token(uuid::Uuid::now_v7(), shared::auth::Role::Admin);
+    let created = app
+        .call(
+            Method::POST,
+            "/movies",
+            Some(json!({"title": "The Matrix Resurrections", "genre_ids": [ACTION]})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let search = app.get("/movies/search?q=matrix").await;
+    assert_eq!(search.header("x-cache"), Some("miss"));
+    assert_eq!(search.json()["total_results"], 3);
+    let genres = app.get("/genres").await.json();
+    assert_eq!(genres["genres"][0]["movie_count"], 5);
+}
+
+/// A burst of misses for one key reads the store once, on both cache backends.
+async fn single_flight(app: &TestApp) {
+    let loads = Arc::new(AtomicUsize::new(0));
+    let cache = app.state.cache();
+    let key = cache.movie_key(movie_id(77));
+    let burst = (0..20).map(|_| {
+        let loads = Arc::clone(&loads);
+        let key = key.clone();
+        async move {
+            cache
+                .get_or_load_json(&key, ttl::DETAILS, || async move {
+                    loads.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                    Ok(json!({"id": 77}))
+                })
+                .await
+                .unwrap()
+        }
+    });
+    let answers = futures::future::join_all(burst).await;
+    assert_eq!(loads.load(Ordering::SeqCst), 1);
+    assert!(answers
+        .iter()
+        .all(|(bytes, _)| bytes.as_ref() == b"{\"id\":77}"));
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|(_, status)| *status == CacheStatus::Miss)
+            .count(),
+        20,
+        "all of the burst waited for the one load"
+    );
+    let (_, again) = cache
+        .get_or_load_json(&key, ttl::DETAILS, || async {
+            Ok::<_, shared::stores::StoreError>(json!({"id": 0}))
+        })
+        .await
+        .unwrap();
+    assert_eq!(again, CacheStatus::Hit);
+}
+
+#[tokio::test]
+async fn a_burst_of_misses_loads_once_in_process() {
+    single_flight(&TestApp::embedded().await).await;
+}
+
+#[tokio::test]
+async fn a_burst_of_misses_loads_once_with_redis() {
+    let Some(app) = production_catalog_app().await else {
+        return;
+    };
+    single_flight(&app).await;
+}
+
+#[tokio::test]
+async fn redis_down_makes_reads_slower_never_broken() {
+    // Nothing listens on port 1: every cache call fails, and reads go to the store.
+    let mongo = TestMongo::create();
+    let app = TestApp::build(
+        &[(keys::REDIS_URL, "redis://127.0.0.1:1")],
+        None,
+        None,
+        mongo,
+        None,
+    )
+    .await;
+    seeded(&app).await;
+    let started = std::time::Instant::now();
+    for path in [
+        "/movies/1?append=credits,similar",
+        "/movies/1",
+        "/movies/popular",
+        "/movies?genres=28,12",
+        "/movies/search?q=amelie",
+        "/genres",
+        "/config",
+        "/movies/1/credits",
+    ] {
+        let answer = app.get(path).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert_eq!(answer.header("x-cache"), Some("miss"), "{path}");
+    }
+    assert_eq!(
+        app.get("/movies/search?q=amelie").await.json()["results"][0]["title"],
+        "Amélie"
+    );
+    // Writes still work; their invalidation is logged and the entries expire by TTL.
+    let token = app.token(uuid::Uuid::now_v7(), shared::auth::Role::Admin);
+    let edited = app
+        .call(
+            Method::PATCH,
+            "/movies/3",
+            Some(json!({"title": "Amélie (2001)"})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK);
+    assert_eq!(app.get("/movies/3").await.json()["title"], "Amélie (2001)");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "a dead cache must fail fast: {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn public_gets_carry_validators_and_answer_304() {
+    let app = TestApp::embedded().await;
+    seeded(&app).await;
+    for path in [
+        "/movies/1",
+        "/movies/popular",
+        "/movies/search?q=matrix",
+        "/genres",
+        "/config",
+    ] {
+        let first = app.get(path).await;
+        let etag = first.header("etag").expect("etag").to_string();
+        assert!(first
+            .header("cache-control")
+            .is_some_and(|v| v.starts_with("public")));
+        let request = Request::builder()
+            .uri(path)
+            .header(header::IF_NONE_MATCH, &etag)
+            .body(Body::empty())
+            .unwrap();
+        let revalidated = app.send(request).await;
+        assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED, "{path}");
+        assert!(revalidated.body.is_empty());
+        assert_eq!(revalidated.header("etag"), Some(etag.as_str()));
+    }
+    // After an edit the old validator no longer matches.
+    let old = app
+        .get("/movies/1")
+        .await
+        .header("etag")
+        .unwrap()
+        .to_string();
+    let token = app.token(uuid::Uuid::now_v7(), shared::auth::Role::Admin);
+    app.call(
+        Method::PATCH,
+        "/movies/1",
+        Some(json!({"runtime": 136})),
+        Some(&token),
+    )
+    .await;
+    let request = Request::builder()
+        .uri("/movies/1")
+        .header(header::IF_NONE_MATCH, &old)
+        .body(Body::empty())
+        .unwrap();
+    let changed = app.send(request).await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_ne!(changed.header("etag"), Some(old.as_str()));
+    assert_eq!(changed.json()["runtime"], 136);
+    // Admin answers are never stored by shared caches.
+    let write = app
+        .call(
+            Method::PATCH,
+            "/movies/1",
+            Some(json!({"runtime": 137})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(write.header("cache-control"), Some("private, no-store"));
+}
