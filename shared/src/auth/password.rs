@@ -111,13 +111,12 @@ fn verify_blocking(candidate: &str, stored: &str) -> bool {
     })
 }
 
-/// A hash of a random password, verified against when the account does not exist so that an
-/// unknown login takes as long as a wrong password (no user enumeration by timing).
-static DUMMY_HASH: LazyLock<Option<PasswordHash>> = LazyLock::new(|| {
-    let mut secret = [0u8; 32];
-    rand::rng().fill_bytes(&mut secret);
-    hash_blocking(&hex::encode(secret)).ok()
-});
+/// A hash of a random, forgotten password with the current parameters, verified against when the
+/// account does not exist so that an unknown login takes as long as a wrong password (no user
+/// enumeration by timing). A constant, so even the first such login of a container costs the
+/// same as any other; nothing can match it, and its result is ignored anyway.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$AHGrbo02XS1evMtjz3SDnQ$iIep/hyuMfRGhphawyqK9fqKEpDEQbQLme2OpZ5HKSY";
 
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
@@ -144,9 +143,7 @@ pub async fn verify(candidate: &str, stored: Option<&PasswordHash>) -> Result<bo
         }
         None => {
             blocking(move || {
-                if let Some(dummy) = DUMMY_HASH.as_ref() {
-                    verify_blocking(&candidate, &dummy.0);
-                }
+                verify_blocking(&candidate, DUMMY_HASH);
                 false
             })
             .await
@@ -195,6 +192,9 @@ mod tests {
         assert!(verify("a perfectly fine pw", Some(&hashed)).await.unwrap());
         assert!(!verify("a perfectly fine pX", Some(&hashed)).await.unwrap());
         assert!(!verify("anything", None).await.unwrap());
+        // The dummy hash costs what a real one does: same algorithm and parameters.
+        let params = |phc: &str| phc.rsplitn(3, '$').nth(2).unwrap().to_string();
+        assert_eq!(params(DUMMY_HASH), params(hashed.as_str()));
         let garbage = PasswordHash::from_stored("not a phc string".into());
         assert!(!verify("anything", Some(&garbage)).await.unwrap());
     }
