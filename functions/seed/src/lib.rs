@@ -2,6 +2,24 @@
 //!
 //! A thin shell over [`shared::import`]: it turns the Lambda deadline into the importer's
 //! deadline and the run's outcome into the invocation's result.
+//!
+//! Locally, against TMDB with your own token:
+//!
+//! ```text
+//! TMDB_API_TOKEN=<v4 read token> cargo lambda watch
+//! cargo lambda invoke seed --data-file events/seed-schedule.json   # or seed-quick.json
+//! ```
+//!
+//! and against the fake TMDB that serves the test fixtures:
+//!
+//! ```text
+//! python3 tests/fixtures/tmdb/fake_tmdb.py --port 8099 &
+//! TMDB_API_TOKEN=local TMDB_BASE_URL=http://127.0.0.1:8099 cargo lambda watch
+//! cargo lambda invoke seed --data-file events/seed-schedule.json
+//! ```
+//!
+//! `SEED_CONCURRENCY` (1–16, default 4) and `SEED_REQUESTS_PER_SECOND` (1–40, default 20) tune
+//! how hard a run leans on TMDB.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -23,6 +41,36 @@ pub enum SeedError {
     Failed(String),
 }
 
+/// Variables that tune a run (read per invocation; absent or malformed means the default).
+pub const SEED_CONCURRENCY: &str = "SEED_CONCURRENCY";
+pub const SEED_REQUESTS_PER_SECOND: &str = "SEED_REQUESTS_PER_SECOND";
+
+/// The importer's options, tuned by `SEED_CONCURRENCY` and `SEED_REQUESTS_PER_SECOND`.
+pub fn options_from(get: impl Fn(&str) -> Option<String>) -> ImportOptions {
+    let mut options = ImportOptions::default();
+    let read = |key: &'static str, range: std::ops::RangeInclusive<u32>| -> Option<u32> {
+        let raw = get(key)?;
+        let value = raw.trim().parse::<u32>().ok().filter(|v| range.contains(v));
+        if value.is_none() {
+            tracing::warn!(
+                key,
+                min = range.start(),
+                max = range.end(),
+                "malformed setting; using the default"
+            );
+        }
+        value
+    };
+    if let Some(concurrency) = read(SEED_CONCURRENCY, 1..=16) {
+        options.concurrency = concurrency as usize;
+    }
+    // TMDB allows about 40 requests a second per IP; the default stays at half of that.
+    if let Some(rate) = read(SEED_REQUESTS_PER_SECOND, 1..=40) {
+        options.client.requests_per_second = rate;
+    }
+    options
+}
+
 /// Runs one seed invocation, stopping in time for `deadline`. A run cut short by the deadline
 /// is a success (`status: interrupted`): the next invocation resumes it.
 pub async fn handle(
@@ -30,10 +78,20 @@ pub async fn handle(
     request: SeedRequest,
     deadline: Option<Instant>,
 ) -> Result<ImportReport, SeedError> {
+    let options = options_from(|key| std::env::var(key).ok());
+    handle_with(state, request, &options, deadline).await
+}
+
+/// [`handle`] with explicit importer options.
+pub async fn handle_with(
+    state: &AppState,
+    request: SeedRequest,
+    options: &ImportOptions,
+    deadline: Option<Instant>,
+) -> Result<ImportReport, SeedError> {
     let time_left_ms = deadline.map(|at| at.saturating_duration_since(Instant::now()).as_millis());
     tracing::info!(source = ?request.source, ?time_left_ms, "seed requested");
-    let report =
-        shared::import::import(state, &request, &ImportOptions::default(), deadline).await?;
+    let report = shared::import::import(state, &request, options, deadline).await?;
     match report.status {
         SeedStatus::Failed => Err(SeedError::Failed(
             report.last_error.unwrap_or_else(|| "unknown error".into()),
@@ -67,6 +125,35 @@ pub fn deadline_from_epoch_ms(deadline_ms: u64) -> Option<Instant> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_come_from_the_environment_within_bounds() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |key: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let defaults = options_from(env(&[]));
+        assert_eq!(defaults.concurrency, 4);
+        assert_eq!(defaults.client.requests_per_second, 20);
+        let tuned = options_from(env(&[
+            (SEED_CONCURRENCY, "2"),
+            (SEED_REQUESTS_PER_SECOND, " 35 "),
+        ]));
+        assert_eq!(
+            (tuned.concurrency, tuned.client.requests_per_second),
+            (2, 35)
+        );
+        for bad in ["0", "41", "-1", "lots", ""] {
+            let options = options_from(move |key: &str| {
+                (key == SEED_REQUESTS_PER_SECOND).then(|| bad.to_string())
+            });
+            assert_eq!(options.client.requests_per_second, 20, "{bad}");
+        }
+    }
 
     #[test]
     fn the_lambda_deadline_becomes_an_instant() {
