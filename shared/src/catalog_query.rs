@@ -449,6 +449,37 @@ impl DiscoverParams {
     }
 }
 
+/// `page` and `page_size` from query-string text, every problem listed (non-integers included).
+pub fn page_from_text(
+    page: Option<&str>,
+    page_size: Option<&str>,
+) -> Result<crate::http::PageRequest, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut number = |name: &str, text: Option<&str>| match text {
+        None => None,
+        Some(text) => match text.trim().parse::<i64>() {
+            Ok(value) => Some(value),
+            Err(_) => {
+                errors.push(FieldError::new(name, "must be an integer"));
+                None
+            }
+        },
+    };
+    let params = crate::http::PageParams {
+        page: number("page", page),
+        page_size: number("page_size", page_size),
+    };
+    match crate::http::PageRequest::try_from(params) {
+        Ok(request) if errors.is_empty() => Ok(request),
+        Ok(_) => Err(errors),
+        Err(crate::error::ApiError::Validation(more)) => {
+            errors.extend(more);
+            Err(errors)
+        }
+        Err(_) => Err(errors),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,36 +555,5 @@ mod tests {
         assert_eq!(top_score(reviewed, 9.0, 10_000), 6.0);
         assert_eq!(top_score(RatingSummary::default(), 8.0, 50), 8.0);
         assert_eq!(top_score(RatingSummary::default(), 8.0, 49), -1.0);
-    }
-}
-
-/// `page` and `page_size` from query-string text, every problem listed (non-integers included).
-pub fn page_from_text(
-    page: Option<&str>,
-    page_size: Option<&str>,
-) -> Result<crate::http::PageRequest, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut number = |name: &str, text: Option<&str>| match text {
-        None => None,
-        Some(text) => match text.trim().parse::<i64>() {
-            Ok(value) => Some(value),
-            Err(_) => {
-                errors.push(FieldError::new(name, "must be an integer"));
-                None
-            }
-        },
-    };
-    let params = crate::http::PageParams {
-        page: number("page", page),
-        page_size: number("page_size", page_size),
-    };
-    match crate::http::PageRequest::try_from(params) {
-        Ok(request) if errors.is_empty() => Ok(request),
-        Ok(_) => Err(errors),
-        Err(crate::error::ApiError::Validation(more)) => {
-            errors.extend(more);
-            Err(errors)
-        }
-        Err(_) => Err(errors),
     }
 }
