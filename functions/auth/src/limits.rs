@@ -98,3 +98,48 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
         Ok(Self(ip))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+    use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
+    use lambda_http::request::RequestContext;
+
+    async fn client_ip(request: Request<()>) -> String {
+        let (mut parts, ()) = request.into_parts();
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(&mut parts, &()).await;
+        ip
+    }
+
+    #[tokio::test]
+    async fn the_gateway_source_ip_wins_over_a_forwarded_header() {
+        let mut context = ApiGatewayV2httpRequestContext::default();
+        context.http.source_ip = Some("198.51.100.23".into());
+        let request = Request::builder()
+            .header("x-forwarded-for", "10.9.8.7")
+            .extension(RequestContext::ApiGatewayV2(context))
+            .body(())
+            .unwrap();
+        assert_eq!(client_ip(request).await, "198.51.100.23");
+    }
+
+    #[tokio::test]
+    async fn without_a_gateway_the_first_forwarded_entry_is_used_if_it_is_an_ip() {
+        let forwarded = |value: &str| {
+            Request::builder()
+                .header("x-forwarded-for", value)
+                .body(())
+                .unwrap()
+        };
+        assert_eq!(
+            client_ip(forwarded("203.0.113.9, 10.0.0.1")).await,
+            "203.0.113.9"
+        );
+        assert_eq!(client_ip(forwarded(" 2001:db8::1 ")).await, "2001:db8::1");
+        for junk in ["", "not-an-ip", "' OR 1=1 --, 10.0.0.1"] {
+            assert_eq!(client_ip(forwarded(junk)).await, "unknown", "{junk}");
+        }
+        assert_eq!(client_ip(Request::new(())).await, "unknown");
+    }
+}

@@ -377,6 +377,17 @@ async fn a_password_change_revokes_every_refresh_token(app: &TestApp) {
 
 async fn deleting_the_account_removes_it_everywhere(app: &TestApp) {
     let mia = register(app, "mia").await;
+    let profile_path = format!("/profiles/{}", mia.id);
+    let response = app
+        .call(
+            Method::PATCH,
+            "/profiles/me",
+            Some(json!({"bio": "soon gone"})),
+            Some(&mia.access),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response);
+    assert_eq!(app.get(&profile_path).await.status, StatusCode::OK);
     app.call(
         Method::DELETE,
         "/auth/me",
@@ -403,6 +414,9 @@ async fn deleting_the_account_removes_it_everywhere(app: &TestApp) {
     );
     // The still-unexpired access token is refused everywhere, the refresh token too.
     me(app, &mia.access).await.problem(StatusCode::UNAUTHORIZED);
+    app.call(Method::GET, "/me/watchlist", None, Some(&mia.access))
+        .await
+        .problem(StatusCode::UNAUTHORIZED);
     app.call(
         Method::POST,
         "/auth/logout",
@@ -425,6 +439,8 @@ async fn deleting_the_account_removes_it_everywhere(app: &TestApp) {
         .await
         .unwrap();
     assert!(names.is_empty());
+    // The profile went with the account.
+    app.get(&profile_path).await.problem(StatusCode::NOT_FOUND);
     // Deleting again with the old token: the account is gone.
     app.call(
         Method::DELETE,
