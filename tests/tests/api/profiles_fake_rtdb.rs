@@ -32,9 +32,9 @@ impl FakeRtdb {
         (server, fake)
     }
 
-    /// The whole stored tree, as stored (no array conversion).
+    /// The whole stored tree, as stored (no array conversion); `null` when empty.
     pub fn tree(&self) -> Value {
-        self.tree.lock().expect("tree lock").clone()
+        normalize(self.tree.lock().expect("tree lock").clone()).unwrap_or(Value::Null)
     }
 
     /// Writes `value` at `path` directly, as another client would.

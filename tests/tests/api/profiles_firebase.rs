@@ -369,7 +369,7 @@ async fn mount_token(server: &MockServer, token: &str, expires_in: u64, times: O
         Some(n) => mock.up_to_n_times(n),
         None => mock,
     };
-    mock.mount(&server).await;
+    mock.mount(server).await;
 }
 
 async fn mount_profile_read(server: &MockServer, me: UserId, token: &str, status: u16) {
@@ -539,4 +539,24 @@ async fn a_malformed_service_account_is_refused_at_start_up() {
         .err()
         .expect("refused");
     assert!(!error.contains("nope"), "the key is never quoted: {error}");
+}
+
+#[tokio::test]
+async fn unfollowing_repairs_a_follow_half_written_by_another_client() {
+    let (server, fake) = super::profiles_fake_rtdb::FakeRtdb::start().await;
+    let (a, b) = (user(), user());
+    // Only the followers side exists (written by some other tool).
+    fake.seed(&format!("followers/{b}/{a}"), json!(1));
+    let settings = firebase_settings(
+        &server.uri(),
+        FirebaseAuth::Token(Secret::new(super::profiles_fake_rtdb::FAKE_AUTH)),
+    );
+    let store = adapter(&settings);
+    assert_eq!(store.follow_counts(b).await.unwrap().followers, 1);
+    assert!(!store
+        .unfollow(FollowEdge::new(a, b).unwrap())
+        .await
+        .unwrap());
+    assert_eq!(store.follow_counts(b).await.unwrap().followers, 0);
+    assert_eq!(fake.tree(), Value::Null, "nothing left behind");
 }
