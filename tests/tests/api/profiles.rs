@@ -299,6 +299,20 @@ async fn the_flow_works_on_the_firebase_adapter() {
     )
     .await;
     profile_follow_and_watchlist_flow(&app).await;
+
+    // Calls per read: a profile is one read and two shallow counts; a watchlist page one read.
+    let ana = register(&app, "carla").await;
+    let before = server.received_requests().await.unwrap().len();
+    app.get(&format!("/profiles/{}", ana.id)).await;
+    let after_profile = server.received_requests().await.unwrap().len();
+    assert_eq!(after_profile - before, 3);
+    app.call(Method::GET, "/me/watchlist", None, Some(&ana.token))
+        .await;
+    assert_eq!(
+        server.received_requests().await.unwrap().len() - after_profile,
+        1
+    );
+
     // The data really is in the (fake) Realtime Database.
     let tree = fake.tree();
     assert_eq!(tree["profiles"].as_object().map(|p| p.len()), Some(1));
@@ -608,4 +622,29 @@ async fn get_profiles_me_is_the_callers_profile() {
         .body(Body::empty())
         .unwrap();
     assert_eq!(app.send(request).await.status, StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn writes_are_rate_limited_per_user() {
+    let app = TestApp::embedded().await;
+    with_movies(&app).await;
+    let ana = register(&app, "ana").await;
+    let bob = register(&app, "bob").await;
+    for _ in 0..60 {
+        let response = put(&app, "/me/watchlist/550", &ana.token).await;
+        assert_eq!(response.status, StatusCode::NO_CONTENT);
+    }
+    let limited = put(&app, "/me/watchlist/550", &ana.token).await;
+    limited.problem(StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.header("retry-after").is_some());
+    assert_eq!(limited.header("ratelimit-limit"), Some("60"));
+    // Reads, and other users, are not limited.
+    let list = app
+        .call(Method::GET, "/me/watchlist", None, Some(&ana.token))
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(
+        put(&app, "/me/watchlist/550", &bob.token).await.status,
+        StatusCode::NO_CONTENT
+    );
 }
