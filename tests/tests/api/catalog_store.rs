@@ -52,6 +52,7 @@ contract!(
     people_read_back_and_rank,
     settings_round_trip,
     admin_writes_create_update_delete,
+    concurrent_upserts_all_land,
 );
 
 async fn upsert_movie_reports_what_it_did(store: &dyn CatalogStore) {
@@ -625,4 +626,33 @@ async fn admin_writes_create_update_delete(store: &dyn CatalogStore) {
     assert_eq!(store.movie(id).await.unwrap(), None);
     assert!(search(store, "again", None).await.0.is_empty());
     assert_eq!(discover_ids(store, &[("genres", "35")]).await.0, [3]);
+}
+
+/// The importer upserts with bounded concurrency: parallel writes queue, none fails.
+async fn concurrent_upserts_all_land(store: &dyn CatalogStore) {
+    let movies: Vec<_> = (1..=24)
+        .map(|id| movie(id, &format!("Parallel {id}")))
+        .collect();
+    let writes = movies.iter().map(|m| store.upsert_movie(m));
+    let outcomes = futures::future::join_all(writes).await;
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, Ok(UpsertOutcome::Inserted))),
+        "{outcomes:?}"
+    );
+    // The same movie from several writers at once: one insert, the rest see it.
+    let same = movie(100, "Contended");
+    let outcomes = futures::future::join_all((0..6).map(|_| store.upsert_movie(&same))).await;
+    let inserted = outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(UpsertOutcome::Inserted)))
+        .count();
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
+    assert!(inserted >= 1);
+    let page = store
+        .discover(&DiscoverQuery::default(), first_page())
+        .await
+        .unwrap();
+    assert_eq!(page.total_results, 25);
 }

@@ -34,6 +34,13 @@ impl EmbeddedCatalog {
     pub fn new(pool: SqlitePool) -> Self {
         Self { pool }
     }
+
+    /// A transaction holding the write lock from its first statement: a read-then-write never
+    /// fails to upgrade when another writer got in between (concurrent imports queue instead,
+    /// through the busy timeout).
+    async fn write_transaction(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)
+    }
 }
 
 fn db(error: sqlx::Error) -> StoreError {
@@ -287,7 +294,7 @@ impl CatalogStore for EmbeddedCatalog {
 
     async fn upsert_movie(&self, movie: &Movie) -> Result<UpsertOutcome, StoreError> {
         let hash = movie_content_hash(movie);
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_transaction().await?;
         let existing = sqlx::query(
             "SELECT source, content_hash, rating_average, rating_count \
              FROM catalog_movies WHERE id = ?",
@@ -322,7 +329,7 @@ impl CatalogStore for EmbeddedCatalog {
 
     async fn upsert_person(&self, person: &Person) -> Result<UpsertOutcome, StoreError> {
         let hash = person_content_hash(person);
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_transaction().await?;
         let stored_hash: Option<String> =
             sqlx::query_scalar("SELECT content_hash FROM catalog_people WHERE id = ?")
                 .bind(person.id.get())
@@ -647,7 +654,7 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn create_movie(&self, movie: &Movie) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_transaction().await?;
         write_movie(&mut tx, movie, movie.rating, true)
             .await
             .map_err(|error| match error {
@@ -671,7 +678,7 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn update_movie(&self, movie: &Movie) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_transaction().await?;
         let row =
             sqlx::query("SELECT rating_average, rating_count FROM catalog_movies WHERE id = ?")
                 .bind(movie.id.get())
@@ -688,7 +695,7 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn delete_movie(&self, id: MovieId) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut tx = self.write_transaction().await?;
         // Relation rows go with the movie (ON DELETE CASCADE); the search row by hand.
         let deleted = sqlx::query("DELETE FROM catalog_movies WHERE id = ?")
             .bind(id.get())

@@ -31,7 +31,8 @@ pub trait CatalogStore: Send + Sync {
     /// Which of `ids` are genres of the catalog.
     async fn existing_genres(&self, ids: &[GenreId]) -> Result<Vec<GenreId>, StoreError>;
 
-    /// Copies MovieVerse's rating aggregate into the movie (after every review write).
+    /// Copies MovieVerse's rating aggregate into the movie (after every review write). A movie
+    /// that no longer exists is skipped: there is nothing left to rate.
     async fn set_movie_rating(&self, id: MovieId, rating: RatingSummary) -> Result<(), StoreError>;
 
     /// Inserts or updates a movie by id (the importer). Keeps the stored `rating`, never touches a

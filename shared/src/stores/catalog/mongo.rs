@@ -358,7 +358,7 @@ impl CatalogStore for MongoCatalog {
         else {
             return Ok(());
         };
-        let vote_count = u64::try_from(number(&stored, "vote_count") as i64).unwrap_or(0);
+        let vote_count = u64::try_from(integer(&stored, "vote_count")).unwrap_or(0);
         let score = top_score(rating, number(&stored, "vote_average"), vote_count);
         movies
             .update_one(
