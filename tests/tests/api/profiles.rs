@@ -648,3 +648,66 @@ async fn writes_are_rate_limited_per_user() {
         StatusCode::NO_CONTENT
     );
 }
+
+/// `/health` pings the Realtime Database (a shallow, authenticated read of the root), and a
+/// malformed service account leaves the store unavailable rather than the function broken.
+#[tokio::test]
+async fn health_reports_the_firebase_store() {
+    let (server, _fake) = FakeRtdb::start().await;
+    let up = TestApp::build(
+        &[
+            (keys::FIREBASE_DATABASE_URL, &server.uri()),
+            (keys::FIREBASE_AUTH_TOKEN, FAKE_AUTH),
+        ],
+        None,
+        None,
+        None,
+        None,
+    )
+    .await;
+    let health = up.get("/health").await.json();
+    assert_eq!(
+        health["stores"]["profiles"],
+        json!({"status": "up", "backend": "production"})
+    );
+    let ping = server.received_requests().await.unwrap();
+    let ping = ping.last().unwrap();
+    assert_eq!(ping.url.path(), "/.json");
+    assert_eq!(
+        ping.url.query(),
+        Some(format!("auth={FAKE_AUTH}&shallow=true").as_str())
+    );
+
+    let wrong = TestApp::build(
+        &[
+            (keys::FIREBASE_DATABASE_URL, &server.uri()),
+            (keys::FIREBASE_AUTH_TOKEN, "wrong-secret"),
+        ],
+        None,
+        None,
+        None,
+        None,
+    )
+    .await;
+    let health = wrong.get("/health").await;
+    assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(health.json()["stores"]["profiles"]["status"], "down");
+
+    let bad_key = json!({"client_email": "x@example.org", "private_key": "not a key"}).to_string();
+    let broken = TestApp::build(
+        &[
+            (keys::FIREBASE_DATABASE_URL, &server.uri()),
+            (keys::FIREBASE_SERVICE_ACCOUNT, &bad_key),
+        ],
+        None,
+        None,
+        None,
+        None,
+    )
+    .await;
+    let ana = register(&broken, "ana").await;
+    broken
+        .get(&format!("/profiles/{}", ana.id))
+        .await
+        .problem(StatusCode::SERVICE_UNAVAILABLE);
+}
