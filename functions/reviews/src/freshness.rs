@@ -9,6 +9,9 @@
 //! - A cached rating carries the aggregate's revision, and this container remembers the highest
 //!   revision it wrote. A cached copy older than that (put there by a read that raced the write)
 //!   is ignored and replaced, so a read here never shows a rating older than the last write here.
+//!
+//! Across containers (many Lambda instances) the copies converge: after copying, a writer reads
+//! the aggregate again and copies once more if another container's write moved it on.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -26,6 +29,8 @@ use crate::views::MovieRatingView;
 
 /// Number of lock stripes: movies hash onto them; collisions only serialize unrelated movies.
 const STRIPES: usize = 64;
+/// Rounds of copying before giving up on a movie written to non-stop (its next write repairs it).
+const SYNC_ROUNDS: usize = 3;
 /// Movies whose last-written revision is remembered (older ones fall back to the TTL).
 const REMEMBERED_MOVIES: u64 = 100_000;
 
@@ -70,7 +75,7 @@ impl RatingFreshness {
     }
 
     /// The movie's rating, from the cache when the cached copy is not older than the last write
-    /// this container made.
+    /// this container made. (No single-flight here: a miss is one primary-key read.)
     pub async fn rating(
         &self,
         state: &AppState,
@@ -78,22 +83,23 @@ impl RatingFreshness {
     ) -> Result<(MovieRatingView, CacheStatus), StoreError> {
         let cache = state.cache();
         let key = cache.movie_rating_key(movie);
-        let load = || async {
-            let aggregate = state.reviews()?.movie_rating(movie).await?;
-            Ok(CachedRating::new(movie, &aggregate))
-        };
-        let (bytes, status) = cache.get_or_load_json(&key, ttl::DETAILS, load).await?;
         let floor = self.written.get(&movie).await.unwrap_or(0);
-        match serde_json::from_slice::<CachedRating>(&bytes) {
-            Ok(cached) if cached.revision >= floor => Ok((cached.rating, status)),
-            _ => {
-                // Older than our last write (or unreadable): read the store and fix the cache.
-                let aggregate = state.reviews()?.movie_rating(movie).await?;
-                let fresh = CachedRating::new(movie, &aggregate);
-                store_in_cache(state, &key, &fresh).await;
-                Ok((fresh.rating, CacheStatus::Miss))
-            }
+        // Straight to the shared cache (no per-container near copy): a write made through any
+        // container is seen by the next read through any other.
+        // A copy older than our last write (a read that raced it put it there) or unreadable
+        // counts as a miss.
+        let cached = cache
+            .get_raw(&key)
+            .await
+            .and_then(|bytes| serde_json::from_slice::<CachedRating>(&bytes).ok())
+            .filter(|cached| cached.revision >= floor);
+        if let Some(cached) = cached {
+            return Ok((cached.rating, CacheStatus::Hit));
         }
+        let aggregate = state.reviews()?.movie_rating(movie).await?;
+        let fresh = CachedRating::new(movie, &aggregate);
+        store_in_cache(state, &key, &fresh).await;
+        Ok((fresh.rating, CacheStatus::Miss))
     }
 
     /// Brings the catalog and the cache up to date after a committed write of `movie`'s reviews.
@@ -108,23 +114,31 @@ impl RatingFreshness {
         author: Option<UserId>,
     ) {
         let _turn = self.stripe(movie).lock().await;
-        let latest = match state.reviews() {
-            Ok(reviews) => reviews.movie_rating(movie).await,
-            Err(error) => Err(error),
+        let mut latest = match reread(state, movie).await {
+            Some(read) if read.revision >= written.revision => read,
+            _ => written,
         };
-        let latest = match latest {
-            Ok(latest) if latest.revision >= written.revision => latest,
-            Ok(_) => written,
-            Err(error) => {
-                tracing::warn!(movie = %movie, error = %error, "could not re-read the rating");
-                written
+        // Other containers write too, and their copies may land after ours. After each round
+        // the aggregate is read again: if it moved on, the newer one is copied. Whoever copies
+        // last has read after every write committed before that read, so the copies converge.
+        for _ in 0..SYNC_ROUNDS {
+            self.publish(state, movie, &latest).await;
+            match reread(state, movie).await {
+                Some(again) if again.revision > latest.revision => latest = again,
+                _ => break,
             }
-        };
+        }
+        if let Some(author) = author {
+            state.cache().invalidate_recommendations(author).await;
+        }
+    }
+
+    /// Copies `latest` into the catalog, then drops and refills the cached copies.
+    async fn publish(&self, state: &AppState, movie: MovieId, latest: &RatingAggregate) {
         let floor = self.written.get(&movie).await.unwrap_or(0);
         if latest.revision > floor {
             self.written.insert(movie, latest.revision).await;
         }
-
         let catalog = match state.catalog() {
             Ok(catalog) => catalog.set_movie_rating(movie, latest.summary()).await,
             Err(error) => Err(error),
@@ -132,20 +146,29 @@ impl RatingFreshness {
         if let Err(error) = catalog {
             tracing::error!(movie = %movie, error = %error, "could not copy the rating into the catalog");
         }
-
         let cache = state.cache();
-        // Drops the movie document, its rating, similar list and every list page.
+        // After the catalog has the new rating, so a refill of the movie reads it. Drops the
+        // movie document, its rating, its similar list and every list page.
         cache.invalidate_movie(movie).await;
         store_in_cache(
             state,
             &cache.movie_rating_key(movie),
-            &CachedRating::new(movie, &latest),
+            &CachedRating::new(movie, latest),
         )
         .await;
-        if let Some(author) = author {
-            cache.invalidate_recommendations(author).await;
-        }
     }
+}
+
+/// The movie's aggregate as committed now, or `None` (logged) when the store cannot say.
+async fn reread(state: &AppState, movie: MovieId) -> Option<RatingAggregate> {
+    let read = match state.reviews() {
+        Ok(reviews) => reviews.movie_rating(movie).await,
+        Err(error) => Err(error),
+    };
+    read.map_err(|error| {
+        tracing::warn!(movie = %movie, error = %error, "could not re-read the rating");
+    })
+    .ok()
 }
 
 async fn store_in_cache(state: &AppState, key: &str, value: &CachedRating) {

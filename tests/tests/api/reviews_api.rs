@@ -1002,6 +1002,70 @@ async fn a_mixed_burst_leaves_the_aggregate_exact(app: &TestApp) {
     assert_eq!(catalog_rating(app, 1700).await.count, 15);
 }
 
+/// Two containers (two states over the same MariaDB, Redis and catalog) taking writes for one
+/// movie at once: both show the exact rating afterwards, and so does the catalog.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_containers_agree_on_the_rating() {
+    let Some(first) = mariadb_app().await else {
+        return;
+    };
+    let (mysql, redis) = (first.mysql.as_ref().unwrap(), first.redis.as_ref().unwrap());
+    let data_dir = first.data_dir.path().to_string_lossy().to_string();
+    let second = TestApp::build(
+        &[
+            ("MYSQL_URL", mysql.url.as_str()),
+            ("REDIS_URL", redis.url.as_str()),
+            ("REDIS_KEY_PREFIX", redis.prefix.as_str()),
+            ("MOVIEVERSE_DATA_DIR", data_dir.as_str()),
+        ],
+        None,
+        None,
+        None,
+        None,
+    )
+    .await;
+    add_movie(&first, 2000).await;
+    // Both containers have cached the empty rating.
+    assert_eq!(rating_of(&first, 2000).await["count"], 0);
+    assert_eq!(rating_of(&second, 2000).await["count"], 0);
+
+    let ratings: Vec<i64> = (0..30).map(|i| (i * 3) % 10 + 1).collect();
+    let tokens: Vec<String> = ratings.iter().map(|_| anonymous_user(&first).1).collect();
+    let posts = ratings
+        .iter()
+        .zip(&tokens)
+        .enumerate()
+        .map(|(i, (rating, token))| {
+            let app = if i % 2 == 0 { &first } else { &second };
+            post_review(
+                app,
+                2000,
+                token,
+                json!({"rating": rating, "body": "two containers"}),
+            )
+        });
+    for response in join_all(posts).await {
+        assert_eq!(response.status, StatusCode::CREATED, "{response:?}");
+    }
+    let expected = ratings.iter().sum::<i64>() as f64 / 30.0;
+    for app in [&first, &second] {
+        let rating = rating_of(app, 2000).await;
+        assert_eq!(rating["count"], 30);
+        assert_eq!(rating["average"].as_f64(), Some(expected));
+    }
+    assert_eq!(
+        catalog_rating(&first, 2000).await,
+        RatingSummary {
+            average: expected,
+            count: 30
+        }
+    );
+    // A write through one container is seen at once through the other.
+    let (_, token) = anonymous_user(&first);
+    review(&first, 2000, &token, 10).await;
+    assert_eq!(rating_of(&second, 2000).await["count"], 31);
+}
+
 /// The 31st review write in an hour is refused with the RateLimit headers and `Retry-After`.
 #[tokio::test]
 async fn review_writes_are_rate_limited() {
