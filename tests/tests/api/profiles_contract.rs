@@ -150,6 +150,26 @@ async fn profiles_are_patched_field_by_field(store: &dyn ProfileStore) {
     assert_eq!(after.updated_at, Some(at(2)));
     assert_eq!(store.profile(me).await.unwrap(), Some(after));
 
+    // Concurrent updates of different fields both survive.
+    let name = ProfilePatch {
+        display_name: Some(Some(DisplayName::parse("Ana B.").unwrap())),
+        ..Default::default()
+    };
+    let place = ProfilePatch {
+        location: Some(Some(Location::parse("Braga").unwrap())),
+        ..Default::default()
+    };
+    let (x, y) = tokio::join!(
+        store.update_profile(me, &name, at(3)),
+        store.update_profile(me, &place, at(3))
+    );
+    x.unwrap();
+    y.unwrap();
+    let both = store.profile(me).await.unwrap().unwrap();
+    assert_eq!(both.display_name.unwrap().as_str(), "Ana B.");
+    assert_eq!(both.location.unwrap().as_str(), "Braga");
+    assert_eq!(both.bio, stored.bio);
+
     // Somebody else's profile is untouched.
     assert_eq!(store.profile(user()).await.unwrap(), None);
 }

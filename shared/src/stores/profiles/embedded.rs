@@ -5,8 +5,8 @@ use sqlx::{Row, SqlitePool};
 
 use super::model::{from_millis, truncate_to_millis};
 use super::{
-    FavoriteGenres, FollowCounts, FollowEdge, FollowEntry, Listing, Profile, ProfilePatch,
-    ProfileStore, WatchlistEntry,
+    AvatarUrl, Bio, DisplayName, FavoriteGenres, FollowCounts, FollowEdge, FollowEntry, Listing,
+    Location, Profile, ProfilePatch, ProfileStore, WatchlistEntry,
 };
 use crate::domain::{GenreId, MovieId, UserId};
 use crate::http::PageRequest;
@@ -147,36 +147,66 @@ impl ProfileStore for EmbeddedProfiles {
         patch: &ProfilePatch,
         at: DateTime<Utc>,
     ) -> Result<Profile, StoreError> {
-        // Read-modify-write inside one transaction: SQLite serialises writers, so two concurrent
-        // updates of different fields both survive (as Firebase's PATCH guarantees).
-        let mut tx = self.pool.begin().await.map_err(db)?;
-        let current = Self::read_profile(&mut *tx, user)
-            .await?
-            .unwrap_or_default();
-        let next = patch.apply(current, at);
-        let genres = serde_json::to_string(next.favorite_genres.ids())
+        // One statement that only touches the fields the patch names (a flag per field), so
+        // concurrent updates of different fields both survive, as with Firebase's PATCH; no
+        // read-modify-write that a second writer could interleave with.
+        fn text<'a, T>(
+            change: &'a Option<Option<T>>,
+            as_str: impl Fn(&'a T) -> &'a str,
+        ) -> (bool, Option<&'a str>) {
+            match change {
+                Some(value) => (true, value.as_ref().map(as_str)),
+                None => (false, None),
+            }
+        }
+        let (set_name, name) = text(&patch.display_name, DisplayName::as_str);
+        let (set_bio, bio) = text(&patch.bio, Bio::as_str);
+        let (set_avatar, avatar) = text(&patch.avatar_url, AvatarUrl::as_str);
+        let (set_location, location) = text(&patch.location, Location::as_str);
+        let genres = patch
+            .favorite_genres
+            .as_ref()
+            .map(|g| serde_json::to_string(g.ids()))
+            .transpose()
             .map_err(|e| StoreError::Internal(e.to_string()))?;
+        let (set_movie, movie) = match patch.favorite_movie_id {
+            Some(value) => (true, value.map(MovieId::get)),
+            None => (false, None),
+        };
         sqlx::query(
             "INSERT INTO profiles (user_id, display_name, bio, avatar_url, location, \
-             favorite_genres, favorite_movie_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, \
-             bio = excluded.bio, avatar_url = excluded.avatar_url, location = excluded.location, \
-             favorite_genres = excluded.favorite_genres, \
-             favorite_movie_id = excluded.favorite_movie_id, updated_at = excluded.updated_at",
+             favorite_genres, favorite_movie_id, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, '[]'), ?7, ?8) \
+             ON CONFLICT (user_id) DO UPDATE SET \
+             display_name = CASE WHEN ?9 THEN excluded.display_name ELSE display_name END, \
+             bio = CASE WHEN ?10 THEN excluded.bio ELSE bio END, \
+             avatar_url = CASE WHEN ?11 THEN excluded.avatar_url ELSE avatar_url END, \
+             location = CASE WHEN ?12 THEN excluded.location ELSE location END, \
+             favorite_genres = CASE WHEN ?6 IS NOT NULL THEN excluded.favorite_genres \
+                                    ELSE favorite_genres END, \
+             favorite_movie_id = CASE WHEN ?13 THEN excluded.favorite_movie_id \
+                                      ELSE favorite_movie_id END, \
+             updated_at = excluded.updated_at",
         )
         .bind(user.to_string())
-        .bind(next.display_name.as_ref().map(|v| v.as_str()))
-        .bind(next.bio.as_ref().map(|v| v.as_str()))
-        .bind(next.avatar_url.as_ref().map(|v| v.as_str()))
-        .bind(next.location.as_ref().map(|v| v.as_str()))
+        .bind(name)
+        .bind(bio)
+        .bind(avatar)
+        .bind(location)
         .bind(genres)
-        .bind(next.favorite_movie_id.map(MovieId::get))
+        .bind(movie)
         .bind(truncate_to_millis(at).timestamp_millis())
-        .execute(&mut *tx)
+        .bind(set_name)
+        .bind(set_bio)
+        .bind(set_avatar)
+        .bind(set_location)
+        .bind(set_movie)
+        .execute(&self.pool)
         .await
         .map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        Ok(next)
+        Self::read_profile(&self.pool, user)
+            .await?
+            .ok_or_else(|| StoreError::Internal("the profile vanished after its update".into()))
     }
 
     async fn follow_counts(&self, user: UserId) -> Result<FollowCounts, StoreError> {

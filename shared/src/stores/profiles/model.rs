@@ -204,28 +204,6 @@ impl ProfilePatch {
     pub fn is_empty(&self) -> bool {
         self == &Self::default()
     }
-
-    /// The profile `current` becomes once this patch is applied at `at`.
-    pub fn apply(&self, current: Profile, at: DateTime<Utc>) -> Profile {
-        fn pick<T: Clone>(change: &Option<Option<T>>, old: Option<T>) -> Option<T> {
-            match change {
-                Some(new) => new.clone(),
-                None => old,
-            }
-        }
-        Profile {
-            display_name: pick(&self.display_name, current.display_name),
-            bio: pick(&self.bio, current.bio),
-            avatar_url: pick(&self.avatar_url, current.avatar_url),
-            location: pick(&self.location, current.location),
-            favorite_genres: self
-                .favorite_genres
-                .clone()
-                .unwrap_or(current.favorite_genres),
-            favorite_movie_id: pick(&self.favorite_movie_id, current.favorite_movie_id),
-            updated_at: Some(truncate_to_millis(at)),
-        }
-    }
 }
 
 /// "`follower` follows `followee`", for two different users: a self-follow can't be built.
