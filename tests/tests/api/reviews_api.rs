@@ -1123,3 +1123,47 @@ async fn reviews_work_on_the_production_stack() {
     edits_need_the_author_and_a_fresh_version(&app).await;
     deleted_accounts_keep_their_reviews(&app).await;
 }
+
+/// `/openapi.json` documents every reviews route with its statuses and shapes.
+#[tokio::test]
+async fn the_openapi_document_describes_the_reviews_routes() {
+    let app = TestApp::embedded().await;
+    let doc = app.get("/openapi.json").await.json();
+    for (path, method, statuses) in [
+        ("/movies/{id}/reviews", "get", &["200", "404", "422"][..]),
+        (
+            "/movies/{id}/reviews",
+            "post",
+            &["201", "401", "404", "409", "422", "429"][..],
+        ),
+        ("/movies/{id}/rating", "get", &["200", "404"][..]),
+        ("/reviews/{id}", "get", &["200", "304", "404"][..]),
+        (
+            "/reviews/{id}",
+            "patch",
+            &["200", "403", "412", "422", "428"][..],
+        ),
+        ("/reviews/{id}", "delete", &["204", "403", "404"][..]),
+        ("/users/{user_id}/reviews", "get", &["200", "400"][..]),
+    ] {
+        let operation = &doc["paths"][path][method];
+        assert!(operation.is_object(), "{method} {path} is not documented");
+        for status in statuses {
+            assert!(
+                operation["responses"][status].is_object(),
+                "{method} {path} does not document {status}"
+            );
+        }
+    }
+    for schema in [
+        "ReviewView",
+        "MovieRatingView",
+        "CreateReviewRequest",
+        "UpdateReviewRequest",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} is missing"
+        );
+    }
+}
