@@ -26,6 +26,15 @@ use crate::stores::{Backend, StoreError};
 /// Version of every cached shape; part of every key.
 pub const VERSION: u32 = 1;
 
+/// How long a value read through Redis is also kept in this container (the near tier). A hot
+/// entry (a popular movie under load) is then answered without a network round trip, which
+/// `bench/` shows is the larger half of a cached read. The price is bounded: a write made by
+/// another container is seen here at most this much later (writes made here drop their near
+/// entries at once), and public answers already allow `max-age=60` to clients and CDNs.
+pub const NEAR_TTL: Duration = Duration::from_secs(1);
+/// Bytes the near tier may hold: small next to a Lambda's memory, large enough for hot keys.
+const NEAR_CAPACITY_BYTES: u64 = 16 * 1024 * 1024;
+
 /// How long each kind of entry lives.
 pub mod ttl {
     use std::time::Duration;
@@ -75,6 +84,9 @@ pub struct Cache {
     prefix: Arc<str>,
     /// Loads under way in this container, so a burst of misses for one key reads the store once.
     inflight: moka::future::Cache<String, Bytes>,
+    /// Values recently read or loaded through a remote backend ([`NEAR_TTL`]); `None` for the
+    /// in-process backend, which is near already.
+    near: Option<moka::future::Cache<String, Bytes>>,
 }
 
 impl Cache {
@@ -84,6 +96,15 @@ impl Cache {
             kind,
             prefix: format!("{prefix}v{VERSION}:").into(),
             inflight: moka::future::Cache::builder().max_capacity(10_000).build(),
+            near: (kind == Backend::Production).then(|| {
+                moka::future::Cache::builder()
+                    .weigher(|key: &String, value: &Bytes| {
+                        u32::try_from(key.len() + value.len()).unwrap_or(u32::MAX)
+                    })
+                    .max_capacity(NEAR_CAPACITY_BYTES)
+                    .time_to_live(NEAR_TTL)
+                    .build()
+            }),
         }
     }
 
@@ -118,8 +139,21 @@ impl Cache {
 
     /// Writes `key`; a cache failure is logged and otherwise ignored.
     pub async fn set_raw(&self, key: &str, value: Bytes, ttl: Duration) {
-        if let Err(error) = self.backend.set(key, value, ttl).await {
-            tracing::warn!(key, error = %error, "cache write failed");
+        self.write(key, value, ttl).await;
+    }
+
+    /// [`Self::set_raw`], telling whether the backend took the value.
+    async fn write(&self, key: &str, value: Bytes, ttl: Duration) -> bool {
+        // The next read in this container must see this write, not an older near copy.
+        if let Some(near) = &self.near {
+            near.invalidate(key).await;
+        }
+        match self.backend.set(key, value, ttl).await {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::warn!(key, error = %error, "cache write failed");
+                false
+            }
         }
     }
 
@@ -127,6 +161,11 @@ impl Cache {
     pub async fn invalidate(&self, keys: &[String]) {
         if keys.is_empty() {
             return;
+        }
+        if let Some(near) = &self.near {
+            for key in keys {
+                near.invalidate(key).await;
+            }
         }
         if let Err(error) = self.backend.delete(keys).await {
             tracing::error!(?keys, error = %error, "cache invalidation failed; entries expire by TTL");
@@ -146,7 +185,13 @@ impl Cache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, StoreError>>,
     {
+        if let Some(near) = &self.near {
+            if let Some(bytes) = near.get(key).await {
+                return Ok((bytes, CacheStatus::Hit));
+            }
+        }
         if let Some(bytes) = self.get_raw(key).await {
+            self.keep_near(key, &bytes, ttl).await;
             return Ok((bytes, CacheStatus::Hit));
         }
         let loaded = self
@@ -156,7 +201,10 @@ impl Cache {
                 let bytes = Bytes::from(
                     serde_json::to_vec(&value).map_err(|e| StoreError::Internal(e.to_string()))?,
                 );
-                self.set_raw(key, bytes.clone(), ttl).await;
+                // Kept near only once Redis has it: with Redis down, every read stays a miss.
+                if self.write(key, bytes.clone(), ttl).await {
+                    self.keep_near(key, &bytes, ttl).await;
+                }
                 Ok::<_, StoreError>(bytes)
             })
             .await;
@@ -165,6 +213,15 @@ impl Cache {
         loaded
             .map(|bytes| (bytes, CacheStatus::Miss))
             .map_err(|error| (*error).clone())
+    }
+
+    /// Keeps a value in the near tier, unless its own TTL is shorter than the near tier's.
+    async fn keep_near(&self, key: &str, bytes: &Bytes, ttl: Duration) {
+        if let Some(near) = &self.near {
+            if ttl >= NEAR_TTL {
+                near.insert(key.to_string(), bytes.clone()).await;
+            }
+        }
     }
 
     /// Like [`Self::get_or_load_json`], but decodes the value for further use.

@@ -18,3 +18,4 @@ mod reviews_api;
 mod catalog_api;
 mod catalog_cache;
 mod people_api;
+mod cache_near;
