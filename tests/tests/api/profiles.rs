@@ -308,14 +308,21 @@ async fn the_flow_works_on_the_firebase_adapter() {
     assert_eq!(after_profile - before, 3);
     app.call(Method::GET, "/me/watchlist", None, Some(&ana.token))
         .await;
-    assert_eq!(
-        server.received_requests().await.unwrap().len() - after_profile,
-        1
-    );
+    let after_list = server.received_requests().await.unwrap().len();
+    assert_eq!(after_list - after_profile, 1);
+    // An update is one PATCH, one read of the result and the two counts.
+    patch_me(&app, &ana.token, json!({"bio": "hi"})).await;
+    let requests = server.received_requests().await.unwrap();
+    let methods: Vec<&str> = requests[after_list..]
+        .iter()
+        .map(|r| r.method.as_str())
+        .collect();
+    assert_eq!(methods.len(), 4, "{methods:?}");
+    assert_eq!(methods.iter().filter(|m| **m == "PATCH").count(), 1);
 
     // The data really is in the (fake) Realtime Database.
     let tree = fake.tree();
-    assert_eq!(tree["profiles"].as_object().map(|p| p.len()), Some(1));
+    assert_eq!(tree["profiles"].as_object().map(|p| p.len()), Some(2));
     assert!(tree["watchlists"].as_object().is_some());
 }
 

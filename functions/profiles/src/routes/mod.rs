@@ -26,15 +26,14 @@ async fn limit_writes(state: &AppState, user: &AuthUser) -> Result<(), ApiError>
 
 /// Writes are keyed by the caller's id, so the caller's account must exist: a valid token of an
 /// account that is gone (or never was) must not create data. 401, like any dead token.
-async fn require_account(state: &AppState, caller: &AuthUser) -> Result<(), ApiError> {
+async fn require_account(state: &AppState, caller: &AuthUser) -> Result<String, ApiError> {
     let me = UserId(caller.id);
-    if state.accounts()?.usernames(&[me]).await?.contains_key(&me) {
-        Ok(())
-    } else {
-        Err(ApiError::Unauthorized(
-            "the account of this token does not exist".into(),
-        ))
-    }
+    state
+        .accounts()?
+        .usernames(&[me])
+        .await?
+        .remove(&me)
+        .ok_or_else(|| ApiError::Unauthorized("the account of this token does not exist".into()))
 }
 
 /// Query of the list routes: paging only; anything else (`page[$gt]=`) is an unknown field.

@@ -101,15 +101,25 @@ pub async fn update_my_profile(
     Json(update): Json<ProfileUpdate>,
 ) -> Result<impl IntoResponse, ApiError> {
     limit_writes(&state, &caller).await?;
-    require_account(&state, &caller).await?;
+    let username = require_account(&state, &caller).await?;
     let user = UserId(caller.id);
     let patch = update.into_patch(state.catalog()?).await?;
-    if !patch.is_empty() {
-        state
-            .profiles()?
-            .update_profile(user, &patch, chrono::Utc::now())
-            .await?;
-    }
-    let profile = view(&state, user).await?;
-    Ok((private_no_store(), axum::Json(profile)))
+    let store = state.profiles()?;
+    let counts = async { store.follow_counts(user).await.map_err(ApiError::from) };
+    // The update answers the stored profile: no second read of it.
+    let (profile, counts) = if patch.is_empty() {
+        let profile = async { store.profile(user).await.map_err(ApiError::from) };
+        futures::try_join!(profile, counts)?
+    } else {
+        let updated = async {
+            store
+                .update_profile(user, &patch, chrono::Utc::now())
+                .await
+                .map(Some)
+                .map_err(ApiError::from)
+        };
+        futures::try_join!(updated, counts)?
+    };
+    let view = ProfileView::new(user, username, profile.unwrap_or_default(), counts);
+    Ok((private_no_store(), axum::Json(view)))
 }
