@@ -72,7 +72,7 @@ if ! wait_port 127.0.0.1 "$MONGO_PORT" 30; then
 fi
 export BENCH_MONGODB_URI="mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true"
 export BENCH_BIN_DIR="$ROOT/target/release"
-export RUST_LOG="${RUST_LOG:-warn}"
+# RUST_LOG is left as the functions ship (info): their log lines are part of the cost measured.
 
 # --- the run -----------------------------------------------------------------------------------
 say "measuring"
