@@ -29,13 +29,16 @@ cleanup() {
 trap cleanup EXIT
 
 # --- tools -------------------------------------------------------------------------------------
+apt_install() { # package: needs root, as on the development and CI machines
+  apt-get install -y "$1" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "$1" >/dev/null; }
+}
 if ! command -v wrk >/dev/null; then
   say "installing wrk"
-  apt-get install -y wrk >/dev/null
+  apt_install wrk
 fi
 if ! command -v redis-benchmark >/dev/null; then
   say "installing redis-tools (redis-benchmark)"
-  apt-get install -y redis-tools >/dev/null
+  apt_install redis-tools
 fi
 if [ ! -x "$VENV/bin/python" ]; then
   say "creating $VENV"
