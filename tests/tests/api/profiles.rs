@@ -718,3 +718,41 @@ async fn health_reports_the_firebase_store() {
         .await
         .problem(StatusCode::SERVICE_UNAVAILABLE);
 }
+
+/// `FIREBASE_DATABASE_EMULATOR_HOST` sends every call to the emulator with the database's name
+/// as `ns`, whatever host `FIREBASE_DATABASE_URL` names.
+#[tokio::test]
+async fn the_emulator_host_setting_is_honoured() {
+    let (server, fake) = FakeRtdb::start().await;
+    let host = server.address().to_string();
+    let app = TestApp::build(
+        &[
+            (
+                keys::FIREBASE_DATABASE_URL,
+                "https://movieverse-dev-default-rtdb.europe-west1.firebasedatabase.app",
+            ),
+            (keys::FIREBASE_DATABASE_EMULATOR_HOST, &host),
+            (keys::FIREBASE_AUTH_TOKEN, FAKE_AUTH),
+        ],
+        None,
+        None,
+        None,
+        None,
+    )
+    .await;
+    let ana = register(&app, "ana").await;
+    let updated = patch_me(&app, &ana.token, json!({"display_name": "Ana"})).await;
+    assert_eq!(updated.status, StatusCode::OK);
+    assert!(fake.tree()["profiles"][ana.id.to_string()].is_object());
+    let requests = server.received_requests().await.unwrap();
+    assert!(!requests.is_empty());
+    for request in requests {
+        let ns: Vec<String> = request
+            .url
+            .query_pairs()
+            .filter(|(k, _)| k == "ns")
+            .map(|(_, v)| v.into_owned())
+            .collect();
+        assert_eq!(ns, ["movieverse-dev-default-rtdb"]);
+    }
+}
