@@ -8,19 +8,18 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use bytes::Bytes;
-use serde::Deserialize;
 use shared::auth::AuthUser;
 use shared::domain::{MovieId, UserId};
-use shared::error::FieldError;
-use shared::http::{CachedJson, Json, Page, PageParams, PageRequest, Query};
+use shared::http::{CachedJson, Json, Page, Query};
 use shared::rate_limit::{self, RateLimit};
-use shared::stores::reviews::{CreateOutcome, Deleter, NewReview, ReviewId, ReviewSort};
+use shared::stores::reviews::{CreateOutcome, Deleter, NewReview, ReviewId};
 use shared::{ApiError, AppState};
 
 use crate::body::{CreateReviewRequest, UpdateReviewRequest};
 use crate::freshness::RatingFreshness;
 use crate::params::PathId;
 use crate::preconditions::{etag, IfMatch};
+use crate::query::{MovieReviewsParams, UserReviewsParams};
 use crate::views::{Authors, MovieRatingView, ReviewView};
 
 /// Review writes (create, edit, delete) per user and hour.
@@ -29,65 +28,6 @@ pub const REVIEW_WRITES: RateLimit = RateLimit::new("review_write", 30, Duration
 /// Review answers change with every write: shared caches may keep them but must revalidate
 /// (cheap: `If-None-Match` → 304), so nobody is shown a rating older than the last write.
 const REVALIDATE: HeaderValue = HeaderValue::from_static("public, no-cache");
-
-/// Query of `GET /movies/{id}/reviews`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct MovieReviewsParams {
-    /// `newest` (default), `oldest`, `rating.desc` or `rating.asc`.
-    pub sort: Option<String>,
-    /// Page number, from 1.
-    pub page: Option<i64>,
-    /// Results per page, 1–100 (default 20).
-    pub page_size: Option<i64>,
-}
-
-impl MovieReviewsParams {
-    fn parse(self) -> Result<(ReviewSort, PageRequest), ApiError> {
-        let mut errors = Vec::new();
-        let sort = match self.sort.as_deref() {
-            None => Some(ReviewSort::default()),
-            Some(text) => {
-                let parsed = serde_json::from_value::<ReviewSort>(serde_json::Value::String(
-                    text.to_string(),
-                ))
-                .ok();
-                if parsed.is_none() {
-                    errors.push(FieldError::new(
-                        "sort",
-                        "must be one of newest, oldest, rating.desc, rating.asc",
-                    ));
-                }
-                parsed
-            }
-        };
-        let page = PageRequest::try_from(PageParams {
-            page: self.page,
-            page_size: self.page_size,
-        });
-        match (sort, page) {
-            (Some(sort), Ok(page)) if errors.is_empty() => Ok((sort, page)),
-            (_, page) => {
-                if let Err(ApiError::Validation(more)) = page {
-                    errors.extend(more);
-                }
-                Err(ApiError::Validation(errors))
-            }
-        }
-    }
-}
-
-/// Query of `GET /users/{user_id}/reviews`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct UserReviewsParams {
-    /// Page number, from 1.
-    pub page: Option<i64>,
-    /// Results per page, 1–100 (default 20).
-    pub page_size: Option<i64>,
-}
 
 /// 404 unless the catalog has the movie.
 async fn ensure_movie(state: &AppState, movie: MovieId) -> Result<(), ApiError> {
@@ -363,10 +303,7 @@ pub async fn user_reviews(
     PathId(user): PathId<UserId>,
     Query(params): Query<UserReviewsParams>,
 ) -> Result<Response, ApiError> {
-    let page = PageRequest::try_from(PageParams {
-        page: params.page,
-        page_size: params.page_size,
-    })?;
+    let page = params.parse()?;
     let found = state.reviews()?.user_reviews(user, page).await?;
     let authors = Authors::of(&state, &found.reviews).await;
     let results = found.reviews.into_iter().map(|r| authors.view(r)).collect();

@@ -5,6 +5,7 @@ mod freshness;
 mod handlers;
 mod params;
 mod preconditions;
+mod query;
 mod views;
 
 use axum::routing::get;

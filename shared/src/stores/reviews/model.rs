@@ -211,20 +211,30 @@ impl Review {
 
 /// Orders of a movie's reviews. Ties are broken by id, in the same direction, so every order is
 /// total (pages never repeat or skip a review) and served by one index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ReviewSort {
     #[default]
-    #[serde(rename = "newest")]
     Newest,
-    #[serde(rename = "oldest")]
     Oldest,
-    #[serde(rename = "rating.desc")]
     RatingDesc,
-    #[serde(rename = "rating.asc")]
     RatingAsc,
 }
 
 impl ReviewSort {
+    /// Every accepted spelling, as the API documents them.
+    pub const NAMES: &'static str = "newest, oldest, rating.desc, rating.asc";
+
+    /// Parses a `sort` query value; anything else is `None`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "newest" => Some(Self::Newest),
+            "oldest" => Some(Self::Oldest),
+            "rating.desc" => Some(Self::RatingDesc),
+            "rating.asc" => Some(Self::RatingAsc),
+            _ => None,
+        }
+    }
+
     /// The ORDER BY clause: a fixed string per variant, never text from a request.
     pub fn order_by(self) -> &'static str {
         match self {
