@@ -53,7 +53,7 @@ impl FirebaseProfiles {
         })
     }
 
-    /// The keys directly under `path` (a shallow read: values are not downloaded).
+    /// The keys directly under `/{node}/{user}` (a shallow read: values are not downloaded).
     async fn child_keys(&self, node: Node, user: UserId) -> Result<Vec<String>, StoreError> {
         let value = self
             .client
