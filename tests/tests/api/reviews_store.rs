@@ -635,3 +635,61 @@ async fn mariadb_schema_enforces_the_rules() {
             .await;
     assert!(bad.is_err());
 }
+
+/// Every list query of the MySQL adapter is answered from an index, without sorting rows.
+#[tokio::test]
+async fn mariadb_list_queries_use_their_indexes() {
+    let Some(my) = TestMySql::create().await else {
+        return;
+    };
+    let pool = shared::state::mysql_pool(&my.url).unwrap();
+    shared::migrate::mysql(&pool).await.unwrap();
+    // Enough rows over enough movies and users that the optimiser prefers the indexes.
+    let store = MySqlReviews::new(pool.clone());
+    for i in 0..200i64 {
+        create(&store, &new_review(movie(1 + i % 20), user(), i % 10 + 1)).await;
+    }
+    sqlx::query("ANALYZE TABLE reviews")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let cases = [
+        (
+            "movie_id = 5",
+            ReviewSort::Newest.order_by(),
+            "reviews_movie_newest",
+        ),
+        (
+            "movie_id = 5",
+            ReviewSort::Oldest.order_by(),
+            "reviews_movie_newest",
+        ),
+        (
+            "movie_id = 5",
+            ReviewSort::RatingDesc.order_by(),
+            "reviews_movie_rating",
+        ),
+        (
+            "movie_id = 5",
+            ReviewSort::RatingAsc.order_by(),
+            "reviews_movie_rating",
+        ),
+        (
+            "user_id = UNHEX(REPEAT('ab', 16))",
+            ReviewSort::Newest.order_by(),
+            "reviews_user_newest",
+        ),
+    ];
+    for (filter, order, index) in cases {
+        let sql = format!("EXPLAIN SELECT * FROM reviews WHERE {filter} ORDER BY {order} LIMIT 20");
+        let row = sqlx::query(&sql).fetch_one(&pool).await.unwrap();
+        use sqlx::Row;
+        let key: Option<String> = row.try_get("key").unwrap();
+        let extra: Option<String> = row.try_get("Extra").unwrap();
+        assert_eq!(key.as_deref(), Some(index), "{sql}");
+        assert!(
+            !extra.unwrap_or_default().contains("filesort"),
+            "{sql} sorts rows"
+        );
+    }
+}
