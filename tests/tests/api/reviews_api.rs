@@ -1113,6 +1113,43 @@ async fn an_unreachable_reviews_database_is_503() {
     }
 }
 
+/// With the accounts store down, reviews are still served, with author ids but no names (and
+/// not marked deleted); writes, which must check the caller's account, are 503.
+#[tokio::test]
+async fn reviews_are_served_while_the_accounts_store_is_down() {
+    let healthy = TestApp::embedded().await;
+    add_movie(&healthy, 2100).await;
+    let (user, token) = register(&healthy, "named").await;
+    review(&healthy, 2100, &token, 7).await;
+
+    let data_dir = healthy.data_dir.path().to_string_lossy().to_string();
+    let degraded = TestApp::build(
+        &[
+            ("MOVIEVERSE_DATA_DIR", data_dir.as_str()),
+            ("POSTGRES_URL", "postgres://nobody@127.0.0.1:9/nowhere"),
+        ],
+        None,
+        None,
+        None,
+        None,
+    )
+    .await;
+    let list = degraded.get("/movies/2100/reviews").await;
+    assert_eq!(list.status, StatusCode::OK, "{list:?}");
+    let first = &list.json()["results"][0];
+    assert_eq!(first["author"], json!({"id": user, "username": null}));
+    assert_eq!(first["author_deleted"], false);
+    let write = post_review(
+        &degraded,
+        2100,
+        &anonymous_user(&degraded).1,
+        json!({"rating": 1, "body": "x"}),
+    )
+    .await;
+    write.problem(StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(rating_of(&degraded, 2100).await["count"], 1);
+}
+
 /// The whole production stack (MongoDB catalog, PostgreSQL accounts, MariaDB reviews, Redis).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn reviews_work_on_the_production_stack() {
