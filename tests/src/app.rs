@@ -33,30 +33,37 @@ pub fn route_table() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Every function's router behind one router that dispatches by path like API Gateway.
+/// Every function's router behind one service that dispatches by path like API Gateway: the
+/// route table picks the function, and the function's own router sees the untouched request.
+/// (Nesting routers would capture path parameters twice, which production never does.)
 pub fn api_router(state: &AppState) -> Router {
-    let functions: HashMap<&str, Router> = HashMap::from([
-        ("movies", movies::router(state.clone())),
-        ("people", people::router(state.clone())),
-        ("auth", auth::router(state.clone())),
-        ("reviews", reviews::router(state.clone())),
-        ("profiles", profiles::router(state.clone())),
+    let functions: HashMap<String, Router> = HashMap::from([
+        ("movies".to_string(), movies::router(state.clone())),
+        ("people".to_string(), people::router(state.clone())),
+        ("auth".to_string(), auth::router(state.clone())),
+        ("reviews".to_string(), reviews::router(state.clone())),
+        ("profiles".to_string(), profiles::router(state.clone())),
     ]);
-    let mut router = Router::new();
+    let mut table = matchit::Router::new();
     for (path, function) in route_table() {
-        let target = functions
-            .get(function.as_str())
-            .unwrap_or_else(|| panic!("unknown function {function} for {path}"))
-            .clone();
-        // A Router can't be a route's service directly; a closure forwarding to it can.
-        let forward =
-            tower::service_fn(move |request: Request<Body>| target.clone().oneshot(request));
-        router = router.route_service(&path, forward);
+        assert!(
+            functions.contains_key(&function),
+            "unknown function {function} for {path}"
+        );
+        table
+            .insert(path.clone(), function)
+            .expect("route table paths are valid");
     }
-    // Paths no function owns: API Gateway answers 404; any function's fallback says the same.
-    let movies = functions["movies"].clone();
-    router.fallback_service(tower::service_fn(move |request: Request<Body>| {
-        movies.clone().oneshot(request)
+    let table = std::sync::Arc::new(table);
+    let functions = std::sync::Arc::new(functions);
+    Router::new().fallback_service(tower::service_fn(move |request: Request<Body>| {
+        let function = table
+            .at(request.uri().path())
+            .map(|matched| matched.value.clone())
+            // Paths no function owns: API Gateway answers 404; any function's fallback does too.
+            .unwrap_or_else(|_| "movies".to_string());
+        let router = functions[&function].clone();
+        router.oneshot(request)
     }))
 }
 
