@@ -42,8 +42,10 @@ pub struct ImportOptions {
     pub client: ClientOptions,
     /// Time kept free before the deadline; `None` picks a tenth of the time left, 5–60 s.
     pub stop_margin: Option<Duration>,
-    /// The cursor is saved after this many finished items.
+    /// The cursor is saved after this many finished items, or this long after the last save,
+    /// whichever comes first: a crash repeats at most that much work.
     pub checkpoint_every: usize,
+    pub checkpoint_interval: Duration,
     /// An unfinished run older than this is abandoned rather than resumed.
     pub resume_within: Duration,
 }
@@ -55,6 +57,7 @@ impl Default for ImportOptions {
             client: ClientOptions::default(),
             stop_margin: None,
             checkpoint_every: 20,
+            checkpoint_interval: Duration::from_secs(5),
             resume_within: Duration::from_secs(7 * 24 * 60 * 60),
         }
     }
@@ -466,6 +469,7 @@ impl<'a> Run<'a> {
         let mut mark = Watermark::starting_at(start);
         let mut known: HashSet<PersonId> = self.cursor.person_ids.iter().copied().collect();
         let mut since_checkpoint = 0;
+        let mut last_checkpoint = Instant::now();
         let mut done = start;
         while let Some((index, result)) = results.next().await {
             match result {
@@ -501,8 +505,11 @@ impl<'a> Run<'a> {
             done = mark.finish(index);
             set_done(&mut self.cursor, done);
             since_checkpoint += 1;
-            if since_checkpoint >= self.options.checkpoint_every.max(1) {
+            if since_checkpoint >= self.options.checkpoint_every.max(1)
+                || last_checkpoint.elapsed() >= self.options.checkpoint_interval
+            {
                 since_checkpoint = 0;
+                last_checkpoint = Instant::now();
                 self.checkpoint().await;
             }
         }
