@@ -716,3 +716,26 @@ async fn a_production_catalog_never_gets_the_sample() {
     assert!(catalog.is_empty().await.expect("is_empty"));
     assert!(catalog.latest_seed_run().await.expect("runs").is_none());
 }
+
+#[tokio::test]
+async fn after_a_seed_the_api_serves_the_movies_and_the_cached_lists_are_fresh() {
+    let app = TestApp::embedded().await;
+    // Read (and cache) the popular list while the catalog is empty.
+    let before = app.get("/movies/popular").await;
+    assert_eq!(before.status, http::StatusCode::OK);
+    assert_eq!(before.json()["total_results"], 0);
+
+    let report = seed::handle(&app.state, ImportRequest::sample(), None)
+        .await
+        .expect("sample");
+    let after = app.get("/movies/popular").await;
+    assert_eq!(after.status, http::StatusCode::OK);
+    assert_eq!(
+        after.json()["total_results"].as_u64(),
+        Some(report.movies as u64),
+        "the cached empty list was dropped"
+    );
+    let movie = app.get("/movies/550?append=credits").await;
+    assert_eq!(movie.status, http::StatusCode::OK);
+    assert_eq!(movie.json()["title"], "Fight Club");
+}
