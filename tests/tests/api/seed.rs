@@ -738,4 +738,12 @@ async fn after_a_seed_the_api_serves_the_movies_and_the_cached_lists_are_fresh()
     let movie = app.get("/movies/550?append=credits").await;
     assert_eq!(movie.status, http::StatusCode::OK);
     assert_eq!(movie.json()["title"], "Fight Club");
+    // People come from the sample's credits, with their filmography in the sample.
+    let person = app.get("/people/287").await;
+    assert_eq!(person.status, http::StatusCode::OK);
+    assert_eq!(person.json()["name"], "Brad Pitt");
+    let credits = app.get("/people/287/credits").await;
+    assert_eq!(credits.status, http::StatusCode::OK);
+    let text = credits.json().to_string();
+    assert!(text.contains("Fight Club"), "{text}");
 }
