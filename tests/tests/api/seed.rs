@@ -747,3 +747,22 @@ async fn after_a_seed_the_api_serves_the_movies_and_the_cached_lists_are_fresh()
     let text = credits.json().to_string();
     assert!(text.contains("Fight Club"), "{text}");
 }
+
+#[tokio::test]
+async fn requests_are_paced_to_the_configured_rate() {
+    let server = tmdb().await;
+    let app = app(&server, On::Embedded, Auth::Token).await.expect("app");
+    let mut options = quick();
+    options.client.requests_per_second = 20;
+    let started = Instant::now();
+    let report = import(&app, &options, None).await;
+    assert_eq!(report.status, SeedStatus::Completed);
+    let requests = server.received_requests().await.expect("recording").len();
+    // 1 genre list + 4 list pages + 4 movies + 6 people, 50 ms apart at 20 a second.
+    assert_eq!(requests, 15);
+    assert!(
+        started.elapsed() >= Duration::from_millis(50 * (requests as u64 - 1)),
+        "{:?} for {requests} requests",
+        started.elapsed()
+    );
+}
