@@ -54,12 +54,16 @@ impl StoreError {
                 Self::Conflict(db.constraint().unwrap_or("unique").to_string())
             }
             E::Database(db) => {
-                // Lock timeouts and deadlocks are transient: the caller may retry.
+                // Serialization failures and deadlocks (SQLSTATE 40001/40P01) and SQLite's
+                // busy/locked family (primary codes 5 and 6, with extended codes such as 517
+                // BUSY_SNAPSHOT) are transient: the caller may retry.
                 let code = db.code().map(|c| c.to_string()).unwrap_or_default();
-                if matches!(
-                    code.as_str(),
-                    "40001" | "40P01" | "1213" | "1205" | "5" | "6"
-                ) {
+                let is_sqlite = db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some();
+                let sqlite_busy = is_sqlite
+                    && code
+                        .parse::<u32>()
+                        .is_ok_and(|extended| matches!(extended & 0xff, 5 | 6));
+                if sqlite_busy || matches!(code.as_str(), "40001" | "40P01") {
                     Self::unavailable(store, db)
                 } else {
                     Self::Internal(db.to_string())
