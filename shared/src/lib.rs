@@ -14,6 +14,7 @@ pub mod logging;
 pub mod migrate;
 pub mod not_implemented;
 pub mod rate_limit;
+pub mod recommend;
 pub mod secrets;
 pub mod state;
 pub mod stores;

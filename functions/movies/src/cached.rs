@@ -30,19 +30,8 @@ pub async fn similar(
     id: MovieId,
     page: PageRequest,
 ) -> Result<(bytes::Bytes, CacheStatus), ApiError> {
-    let catalog = state.catalog()?;
-    // A list key: similar pages depend on other movies too, so any catalog write drops them.
-    let key = state
-        .cache()
-        .list_key(
-            "similar",
-            &format!("{id}:{}:{}", page.page(), page.page_size()),
-        )
-        .await;
-    Ok(state
-        .cache()
-        .get_or_load_json(&key, ttl::LIST, || catalog.similar_movies(id, page))
-        .await?)
+    // Ranked by `shared::recommend::similarity` (director, keywords, top-billed cast, genres).
+    crate::recommendations::similar_page(state, id, page).await
 }
 
 /// Decodes a cached page of summaries (to embed it in a bigger answer).

@@ -8,7 +8,7 @@ mod input;
 mod lists;
 mod params;
 mod path_id;
-mod pending;
+mod recommendations;
 mod settings;
 mod views;
 
@@ -40,7 +40,7 @@ pub fn router(state: AppState) -> Router {
             "/config",
             get(settings::get_config).put(settings::put_config),
         )
-        .route("/me/recommendations", get(pending::recommendations))
+        .route("/me/recommendations", get(recommendations::recommendations))
         .route("/openapi.json", get(openapi_json))
         .route("/health", get(shared::health::health))
         .layer(axum::middleware::from_fn(|request, next| {
@@ -67,7 +67,7 @@ pub fn router(state: AppState) -> Router {
     lists::genres,
     settings::get_config,
     settings::put_config,
-    pending::recommendations,
+    recommendations::recommendations,
     shared::health::health,
     openapi_json
 ))]

@@ -117,7 +117,7 @@ pub async fn top_rated(
     .await
 }
 
-/// Trending movies. First form: by popularity for either window.
+/// Trending movies: review activity in the window blended with popularity.
 #[utoipa::path(get, path = "/movies/trending", tag = "movies", params(TrendingQuery),
     responses(
         (status = 200, description = "A page of movies", body = Page<MovieSummary>),
@@ -128,10 +128,9 @@ pub async fn trending(
     Query(query): Query<TrendingQuery>,
 ) -> Result<CachedJson, ApiError> {
     let (window, page) = query.parse()?;
-    let catalog = state.catalog()?;
     let params = format!("{}:{}", window.as_str(), page_key(page));
-    list(&state, "trending", &params, ttl::LIST, || async move {
-        catalog.discover(&DiscoverQuery::default(), page).await
+    list(&state, "trending", &params, ttl::LIST, || {
+        crate::recommendations::trending(&state, window, page)
     })
     .await
 }

@@ -7,6 +7,7 @@
 
 mod keys;
 mod memory;
+mod ranking;
 mod redis_backend;
 
 use std::future::Future;
@@ -19,6 +20,7 @@ use serde::Serialize;
 
 pub use keys::kind;
 pub use memory::MemoryCache;
+pub use ranking::Rankings;
 pub use redis_backend::RedisCache;
 
 use crate::stores::{Backend, StoreError};
@@ -58,6 +60,10 @@ pub trait CacheBackend: Send + Sync {
     /// new count and the time left in the window.
     async fn incr(&self, key: &str, window: Duration) -> Result<(u64, Duration), CacheError>;
     async fn ping(&self) -> Result<(), CacheError>;
+    /// The Redis connection behind the backend, for sorted sets ([`Rankings`]); `None` elsewhere.
+    fn redis(&self) -> Option<redis::aio::ConnectionManager> {
+        None
+    }
 }
 
 /// Whether an answer came from the cache, for the `X-Cache` header.

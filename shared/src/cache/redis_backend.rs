@@ -42,6 +42,10 @@ fn err(error: redis::RedisError) -> CacheError {
 
 #[async_trait::async_trait]
 impl CacheBackend for RedisCache {
+    fn redis(&self) -> Option<ConnectionManager> {
+        Some(self.connection.clone())
+    }
+
     async fn get(&self, key: &str) -> Result<Option<Bytes>, CacheError> {
         let mut conn = self.connection.clone();
         let value: Option<Vec<u8>> = conn.get(key).await.map_err(err)?;

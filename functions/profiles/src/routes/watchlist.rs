@@ -91,6 +91,11 @@ pub async fn add_to_watchlist(
         .profiles()?
         .add_to_watchlist(UserId(caller.id), movie, chrono::Utc::now())
         .await?;
+    // Watch-listed movies are never recommended.
+    state
+        .cache()
+        .invalidate_recommendations(UserId(caller.id))
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -118,5 +123,9 @@ pub async fn remove_from_watchlist(
         .profiles()?
         .remove_from_watchlist(UserId(caller.id), movie)
         .await?;
+    state
+        .cache()
+        .invalidate_recommendations(UserId(caller.id))
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }

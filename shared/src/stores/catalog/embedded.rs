@@ -35,6 +35,10 @@ impl EmbeddedCatalog {
         Self { pool }
     }
 
+    pub(super) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     /// A transaction holding the write lock from its first statement: a read-then-write never
     /// fails to upgrade when another writer got in between (concurrent imports queue instead,
     /// through the busy timeout).

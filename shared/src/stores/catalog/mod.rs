@@ -1,10 +1,12 @@
 //! The catalog: movies, people, genres, app settings and seed runs.
 
+mod candidates;
 mod embedded;
 mod embedded_sql;
 mod mongo;
 mod mongo_filters;
 
+pub use candidates::CandidateStore;
 pub use embedded::EmbeddedCatalog;
 pub use mongo::MongoCatalog;
 
@@ -17,7 +19,8 @@ use crate::domain::{
 use crate::http::{Page, PageRequest};
 
 #[async_trait::async_trait]
-pub trait CatalogStore: Send + Sync {
+/// Candidate reads for the rankings live in [`CandidateStore`] (`candidates.rs`).
+pub trait CatalogStore: CandidateStore + Send + Sync {
     /// Answers when the backing service is reachable.
     async fn ping(&self) -> Result<(), StoreError>;
 
