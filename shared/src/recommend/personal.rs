@@ -5,7 +5,8 @@
 //!   hard as a 7). Its reason is the seed that pulled hardest.
 //! - Movies rated [`DISLIKED`] or less push down: `Σ similarity × (5 − rating) / 4` is subtracted.
 //!   A candidate left at or below zero is dropped.
-//! - Movies the user reviewed or has on the watchlist are never recommended.
+//! - Movies the user reviewed or has on the watchlist are never recommended, nor are candidates
+//!   pushed to zero or below (not even as a popular pick).
 //! - Short lists are filled with the most popular movies of the user's favorite genres (then of
 //!   the genres of the movies they liked), then with the most popular movies overall: that is
 //!   all a new user gets.
@@ -78,14 +79,22 @@ fn push(rating: u8) -> f64 {
     (5.0 - f64::from(rating)) / 4.0
 }
 
+/// Seed-scored recommendations, and the candidates the disliked seeds pushed out (kept out of
+/// the genre and popular fills too).
+pub struct Ranked {
+    pub results: Vec<Recommendation>,
+    pub pushed_out: HashSet<MovieId>,
+}
+
 /// Scores `candidates` against the seeds; best first, at most [`LIST_SIZE`], none of `excluded`.
 pub fn rank_by_seeds(
     liked: &[Seed],
     disliked: &[Seed],
     candidates: Vec<MovieFeatures>,
     excluded: &HashSet<MovieId>,
-) -> Vec<Recommendation> {
+) -> Ranked {
     let mut scored: Vec<(f64, Recommendation)> = Vec::new();
+    let mut pushed_out = HashSet::new();
     for candidate in candidates {
         if excluded.contains(&candidate.id()) {
             continue;
@@ -104,7 +113,9 @@ pub fn rank_by_seeds(
         for seed in disliked {
             total -= similarity(&seed.features, &candidate) * push(seed.rating);
         }
-        if total > 0.0 {
+        if total <= 0.0 {
+            pushed_out.insert(candidate.id());
+        } else {
             let reason = Reason::SimilarTo {
                 movie_id: because.features.id(),
                 title: because.features.summary.title.clone(),
@@ -120,7 +131,10 @@ pub fn rank_by_seeds(
     }
     scored.sort_by(|a, b| by_score((a.0, &a.1.movie), (b.0, &b.1.movie)));
     scored.truncate(LIST_SIZE);
-    scored.into_iter().map(|(_, r)| r).collect()
+    Ranked {
+        results: scored.into_iter().map(|(_, r)| r).collect(),
+        pushed_out,
+    }
 }
 
 /// What the user did: their ratings (newest first), watchlist and favorite genres.
@@ -228,7 +242,7 @@ pub async fn recommend(
     };
     let liked = seeds(&liked_ids);
     let disliked = seeds(&disliked_ids);
-    let excluded = taste.excluded();
+    let mut excluded = taste.excluded();
 
     let mut results = Vec::new();
     if !liked.is_empty() {
@@ -236,7 +250,9 @@ pub async fn recommend(
         probe.exclude.extend(excluded.iter().copied());
         probe.dedup();
         let candidates = catalog.candidate_features(&probe, MAX_CANDIDATES).await?;
-        results = rank_by_seeds(&liked, &disliked, candidates, &excluded);
+        let ranked = rank_by_seeds(&liked, &disliked, candidates, &excluded);
+        results = ranked.results;
+        excluded.extend(ranked.pushed_out);
     }
     if results.len() < LIST_SIZE {
         let mut genres = taste.favorite_genres.clone();

@@ -19,3 +19,4 @@ mod catalog_api;
 mod catalog_cache;
 mod people_api;
 mod cache_near;
+mod recommend;
