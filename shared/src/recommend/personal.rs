@@ -193,8 +193,8 @@ fn page(number: u32) -> Result<PageRequest, StoreError> {
     PageRequest::new(number, MAX_PAGE_SIZE).map_err(|e| StoreError::Internal(e.to_string()))
 }
 
-/// The ids of the movies to use as seeds on one side: the `keep` of them whose ratings rank
-/// first by `better` (newest first among equals, as `ratings` is).
+/// The seeds of one side: the ratings `keep` accepts, the strongest first (the highest when
+/// `higher_first`, else the lowest), newest first among equals (as `ratings` is).
 fn seed_ids(
     ratings: &[(MovieId, u8)],
     keep: impl Fn(u8) -> bool,
@@ -204,9 +204,9 @@ fn seed_ids(
         ratings.iter().copied().filter(|(_, r)| keep(*r)).collect();
     // A stable sort keeps the newest first among equal ratings.
     if higher_first {
-        chosen.sort_by(|a, b| b.1.cmp(&a.1));
+        chosen.sort_by_key(|seed| std::cmp::Reverse(seed.1));
     } else {
-        chosen.sort_by(|a, b| a.1.cmp(&b.1));
+        chosen.sort_by_key(|seed| seed.1);
     }
     chosen.truncate(MAX_SEEDS);
     chosen
