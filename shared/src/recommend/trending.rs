@@ -268,3 +268,68 @@ pub async fn trending_page(
         .collect();
     Ok(Page::new(page, total, results))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::RatingSummary;
+
+    fn summary(id: i64, popularity: f64) -> MovieSummary {
+        MovieSummary {
+            id: MovieId::new(id).unwrap(),
+            title: format!("m{id}"),
+            release_date: None,
+            poster_path: None,
+            genre_ids: vec![],
+            popularity,
+            vote_average: 0.0,
+            vote_count: 0,
+            rating: RatingSummary::default(),
+        }
+    }
+
+    #[test]
+    fn activity_halves_every_quarter_window() {
+        let quarter = Window::Day.length_ms() / 4;
+        assert!((decayed(Window::Day, 0) - 1.0).abs() < 1e-12);
+        assert!((decayed(Window::Day, quarter) - 0.5).abs() < 1e-12);
+        assert!((decayed(Window::Week, 2 * Window::Week.length_ms() / 4) - 0.25).abs() < 1e-12);
+        // A clock running behind never weighs an event more than a fresh one.
+        assert_eq!(decayed(Window::Day, -5), 1.0);
+    }
+
+    #[test]
+    fn events_sum_per_movie_and_odd_members_are_ignored() {
+        let now = 10_000_000;
+        let totals = weigh(
+            Window::Day,
+            now,
+            vec![
+                ("7:1".into(), now),
+                ("7:2".into(), now),
+                ("8:r0".into(), now),
+                ("garbage".into(), now),
+                ("-1:3".into(), now),
+            ],
+        );
+        assert_eq!(totals.len(), 2);
+        assert!((totals[&MovieId::new(7).unwrap()] - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn without_activity_trending_is_popularity() {
+        let ranked = blend(
+            &HashMap::new(),
+            vec![summary(1, 5.0), summary(2, 50.0), summary(3, 50.0)],
+        );
+        let ids: Vec<i64> = ranked.iter().map(|m| m.id.get()).collect();
+        assert_eq!(ids, vec![2, 3, 1]);
+    }
+
+    #[test]
+    fn activity_outweighs_popularity() {
+        let activity = HashMap::from([(MovieId::new(1).unwrap(), 1.0)]);
+        let ranked = blend(&activity, vec![summary(1, 1.0), summary(2, 100.0)]);
+        assert_eq!(ranked[0].id.get(), 1);
+    }
+}

@@ -82,7 +82,8 @@ fn ids(body: &Value) -> Vec<i64> {
         .collect()
 }
 
-async fn review(app: &TestApp, token: &str, movie: i64, rating: i64) {
+/// Posts a review; answers its id.
+async fn review(app: &TestApp, token: &str, movie: i64, rating: i64) -> i64 {
     let answer = app
         .call(
             Method::POST,
@@ -92,6 +93,7 @@ async fn review(app: &TestApp, token: &str, movie: i64, rating: i64) {
         )
         .await;
     assert_eq!(answer.status, StatusCode::CREATED, "{answer:?}");
+    answer.json()["id"].as_i64().expect("review id")
 }
 
 async fn recommendations(app: &TestApp, token: &str) -> (Value, Option<String>) {
@@ -129,6 +131,7 @@ on_both!(a_new_user_gets_favorite_genres_then_popular);
 on_both!(cached_per_user_until_a_review_or_a_watchlist_change);
 on_both!(trending_follows_a_burst_of_reviews);
 on_both!(recommendations_need_a_valid_token);
+on_both!(a_burst_of_first_requests_agrees_and_is_cached_once);
 
 async fn similar_ranks_director_keywords_cast_then_genres(app: TestApp) {
     let first = app.get("/movies/1/similar").await;
@@ -248,9 +251,10 @@ async fn trending_follows_a_burst_of_reviews(app: TestApp) {
         let (_, token) = register(&app, name).await;
         review(&app, &token, 2, 8).await;
     }
+    let mut late_reviews = Vec::new();
     for name in ["fan_four", "fan_five"] {
         let (_, token) = register(&app, name).await;
-        review(&app, &token, 3, 8).await;
+        late_reviews.push((review(&app, &token, 3, 8).await, token));
     }
     for window in ["day", "week"] {
         let busy = app
@@ -261,11 +265,20 @@ async fn trending_follows_a_burst_of_reviews(app: TestApp) {
         // 6: 0.3 × 100/100 = 0.3; 7: 0.3 × 90/100 = 0.27.
         assert_eq!(ids(&busy)[..4], [2, 3, 6, 7], "{window}");
     }
+    // Deleted reviews leave the windows: 3 falls back to its popularity (0.018).
+    for (id, token) in &late_reviews {
+        let deleted = app
+            .call(Method::DELETE, &format!("/reviews/{id}"), None, Some(token))
+            .await;
+        assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    }
+    let after = app.get("/movies/trending?window=day").await.json();
+    assert_eq!(ids(&after)[..4], [2, 6, 7, 5]);
     if let Some(redis) = &app.redis {
         // Flushed: the sets are rebuilt from the reviews store, same order.
         flush(redis).await;
         let rebuilt = app.get("/movies/trending?window=day").await.json();
-        assert_eq!(ids(&rebuilt)[..4], [2, 3, 6, 7]);
+        assert_eq!(ids(&rebuilt)[..4], [2, 6, 7, 5]);
         let trending_keys = redis.keys().await;
         assert!(
             trending_keys.iter().any(|k| k.ends_with("trending:day")),
@@ -330,4 +343,37 @@ async fn redis_down_still_answers_computed_not_cached() {
     assert_eq!(ids(&trending.json())[0], 1);
     let similar = app.get("/movies/1/similar").await;
     assert_eq!(ids(&similar.json()), [3, 2, 5, 4, 9]);
+}
+
+async fn a_burst_of_first_requests_agrees_and_is_cached_once(app: TestApp) {
+    let (_, token) = register(&app, "eager").await;
+    review(&app, &token, 1, 10).await;
+    let answers = futures::future::join_all((0..20).map(|_| recommendations(&app, &token))).await;
+    let first = &answers[0].0;
+    assert!(answers.iter().all(|(body, _)| body == first));
+    assert_eq!(ids(first)[..3], [3, 2, 5]);
+    assert_eq!(
+        recommendations(&app, &token).await.1.as_deref(),
+        Some("hit")
+    );
+    if let Some(redis) = &app.redis {
+        let keys = redis.keys().await;
+        assert_eq!(
+            keys.iter().filter(|k| k.contains(":recs:")).count(),
+            1,
+            "{keys:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn openapi_documents_recommendations_and_their_reasons() {
+    let document = TestApp::embedded().await.get("/openapi.json").await.json();
+    let route = &document["paths"]["/me/recommendations"]["get"];
+    assert!(route["responses"]["200"].is_object(), "{route}");
+    let schemas = document["components"]["schemas"]
+        .as_object()
+        .expect("schemas");
+    assert!(schemas.contains_key("RecommendationList"));
+    assert!(schemas.contains_key("Reason"));
 }
