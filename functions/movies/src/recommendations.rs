@@ -45,15 +45,15 @@ pub async fn recommendations(
 }
 
 /// One page of the movies most similar to `id` (whose existence the caller checked). The whole
-/// ranked list is cached per movie (dropped when the movie changes; other movies' changes show
-/// within [`ttl::LIST`]).
+/// ranked list is cached once per movie, under a list key: the list holds other movies too
+/// (their summaries and ratings), so any catalog or rating write makes it unreachable.
 pub async fn similar_page(
     state: &AppState,
     id: MovieId,
     page: PageRequest,
 ) -> Result<(Bytes, CacheStatus), ApiError> {
     let catalog = state.catalog()?;
-    let key = state.cache().key(kind::SIMILAR, id);
+    let key = state.cache().list_key(kind::SIMILAR, &id.to_string()).await;
     let (bytes, status) = state
         .cache()
         .get_or_load_json(&key, ttl::LIST, || async move {

@@ -151,6 +151,13 @@ async fn similar_ranks_director_keywords_cast_then_genres(app: TestApp) {
     app.get("/movies/4040/similar")
         .await
         .problem(StatusCode::NOT_FOUND);
+    // A review of a listed movie changes its summary: the cached list is dropped.
+    let (_, token) = register(&app, "critic").await;
+    review(&app, &token, 3, 6).await;
+    let fresh = app.get("/movies/1/similar").await;
+    assert_eq!(fresh.header("x-cache"), Some("miss"));
+    assert_eq!(fresh.json()["results"][0]["rating"]["count"], 1);
+    assert_eq!(ids(&fresh.json()), [3, 2, 5, 4, 9]);
 }
 
 async fn ratings_pull_and_push_and_exclude_reviewed_and_watchlisted(app: TestApp) {
