@@ -20,3 +20,4 @@ mod catalog_cache;
 mod people_api;
 mod cache_near;
 mod recommend;
+mod recommend_store;

@@ -20,7 +20,7 @@ fn popular(mut movie: Movie, popularity: f64) -> Movie {
 }
 
 /// Movie 1 is the seed; the comment on each other movie is its similarity to movie 1.
-fn fixture() -> Vec<Movie> {
+pub fn fixture() -> Vec<Movie> {
     let mut seed = popular(with_genres(movie(1, "Seed"), &[ACTION, SCIFI]), 10.0);
     seed.keywords = vec![keyword(1, "heist"), keyword(2, "dream")];
     seed.credits.crew = vec![crew(900, "Director One", "Director", "Directing")];
