@@ -656,3 +656,46 @@ async fn concurrent_upserts_all_land(store: &dyn CatalogStore) {
         .unwrap();
     assert_eq!(page.total_results, 25);
 }
+
+/// Two containers on one database: each creates the indexes once, neither fails on the other's.
+#[tokio::test]
+async fn mongodb_indexes_are_created_idempotently() {
+    let Some(mongo) = movieverse_tests::services::TestMongo::create() else {
+        return;
+    };
+    let settings = |mongo: &movieverse_tests::services::TestMongo| {
+        movieverse_tests::app::settings_from(&[
+            (shared::config::keys::MONGODB_URI, &mongo.uri),
+            (shared::config::keys::MONGODB_DATABASE, &mongo.database),
+        ])
+    };
+    let first = shared::AppState::from_settings(settings(&mongo)).await;
+    let second = shared::AppState::from_settings(settings(&mongo)).await;
+    load(first.catalog().unwrap(), &sample()).await;
+    assert!(second
+        .catalog()
+        .unwrap()
+        .movie_exists(movie_id(1))
+        .await
+        .unwrap());
+    second
+        .catalog()
+        .unwrap()
+        .upsert_movie(&movie(50, "Second Container"))
+        .await
+        .unwrap();
+    let client = mongodb::Client::with_uri_str(&mongo.uri).await.unwrap();
+    let names = client
+        .database(&mongo.database)
+        .collection::<mongodb::bson::Document>("movies")
+        .list_index_names()
+        .await
+        .unwrap();
+    // (The test server names indexes after their keys, not the names it is given.)
+    for name in ["popularity", "genre_ids", "people_ids", "top_score"] {
+        assert!(
+            names.iter().any(|n| n.contains(name)),
+            "{name} in {names:?}"
+        );
+    }
+}
