@@ -384,3 +384,31 @@ async fn openapi_documents_recommendations_and_their_reasons() {
     assert!(schemas.contains_key("RecommendationList"));
     assert!(schemas.contains_key("Reason"));
 }
+
+#[tokio::test]
+async fn bad_input_is_refused_never_a_500() {
+    let app = seeded(TestApp::embedded().await).await;
+    for path in [
+        "/movies/trending?window=%7B%22%24gt%22%3A%22%22%7D",
+        "/movies/trending?window[$gt]=",
+        "/movies/trending?window=day'%20OR%201=1--",
+        "/movies/trending?page=0",
+        "/movies/1/similar?page_size=1000",
+    ] {
+        let answer = app.get(path).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+    }
+    for path in [
+        "/movies/1%20OR%201=1/similar",
+        "/movies/-1/similar",
+        "/movies/abc/similar",
+    ] {
+        let answer = app.get(path).await;
+        assert!(answer.status.is_client_error(), "{path}: {}", answer.status);
+    }
+    let huge = "a".repeat(20_000);
+    let answer = app
+        .call(Method::GET, "/me/recommendations", None, Some(&huge))
+        .await;
+    answer.problem(StatusCode::UNAUTHORIZED);
+}
