@@ -13,7 +13,7 @@ use shared::http::{private_no_store, Json};
 use shared::stores::{CatalogStore, StoreError};
 use shared::{ApiError, AppState};
 
-use crate::path_id::PathId;
+use shared::http::PathId;
 
 use crate::input::{MovieBody, MovieChanges};
 use crate::params::Append;

@@ -6,7 +6,7 @@ use shared::domain::MovieId;
 use shared::http::{CachedJson, Query};
 use shared::{ApiError, AppState};
 
-use crate::path_id::PathId;
+use shared::http::PathId;
 
 use crate::cached;
 use crate::params::{DetailsQuery, PageQuery};

@@ -7,7 +7,6 @@ mod details;
 mod input;
 mod lists;
 mod params;
-mod path_id;
 mod recommendations;
 mod settings;
 mod views;

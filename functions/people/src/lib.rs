@@ -1,6 +1,5 @@
 //! The people function: people details, credits, popular people and people search.
 
-mod path_id;
 mod routes;
 
 use axum::routing::get;

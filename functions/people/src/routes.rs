@@ -12,7 +12,7 @@ use shared::http::{CachedJson, Page, PageRequest, Query};
 use shared::stores::StoreError;
 use shared::{ApiError, AppState};
 
-use crate::path_id::PathId;
+use shared::http::PathId;
 
 /// A person's details; `credits` only with `append=credits`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

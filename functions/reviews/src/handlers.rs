@@ -17,10 +17,10 @@ use shared::{ApiError, AppState};
 
 use crate::body::{CreateReviewRequest, UpdateReviewRequest};
 use crate::freshness::RatingFreshness;
-use crate::params::PathId;
 use crate::preconditions::{etag, IfMatch};
 use crate::query::{MovieReviewsParams, UserReviewsParams};
 use crate::views::{Authors, MovieRatingView, ReviewView};
+use shared::http::PathId;
 use shared::recommend::trending;
 
 /// Review writes (create, edit, delete) per user and hour.

@@ -3,7 +3,6 @@
 mod body;
 mod freshness;
 mod handlers;
-mod params;
 mod preconditions;
 mod query;
 mod views;

@@ -5,11 +5,13 @@ mod conditional;
 mod extract;
 mod layers;
 mod pagination;
+mod path;
 
 pub use conditional::{etag_for, http_caching, private_no_store, CachedJson};
 pub use extract::{Json, Query};
 pub use layers::{finish_router, not_found};
 pub use pagination::{Page, PageParams, PageRequest, MAX_PAGE_SIZE};
+pub use path::PathId;
 
 /// Largest request body accepted (413 beyond it).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

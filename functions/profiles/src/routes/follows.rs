@@ -8,9 +8,9 @@ use shared::http::{Page, PageRequest, Query};
 use shared::stores::profiles::{FollowEdge, FollowEntry, Listing};
 use shared::{ApiError, AppState};
 
-use super::params::PathParams;
 use super::{limit_writes, username_of, ListQuery};
 use crate::views::FollowView;
+use shared::http::PathId;
 
 fn edge(caller: &AuthUser, target: UserId) -> Result<FollowEdge, ApiError> {
     FollowEdge::new(UserId(caller.id), target)
@@ -35,9 +35,9 @@ fn edge(caller: &AuthUser, target: UserId) -> Result<FollowEdge, ApiError> {
 pub async fn follow(
     State(state): State<AppState>,
     caller: AuthUser,
-    params: PathParams,
+    PathId(target): PathId<UserId>,
 ) -> Result<StatusCode, ApiError> {
-    let edge = edge(&caller, params.parse("user_id")?)?;
+    let edge = edge(&caller, target)?;
     limit_writes(&state, &caller).await?;
     // One accounts read for both: the caller must exist (401), the followee too (404).
     let names = state
@@ -73,9 +73,9 @@ pub async fn follow(
 pub async fn unfollow(
     State(state): State<AppState>,
     caller: AuthUser,
-    params: PathParams,
+    PathId(target): PathId<UserId>,
 ) -> Result<StatusCode, ApiError> {
-    let edge = edge(&caller, params.parse("user_id")?)?;
+    let edge = edge(&caller, target)?;
     limit_writes(&state, &caller).await?;
     state.profiles()?.unfollow(edge).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -90,11 +90,10 @@ enum Direction {
 
 async fn list(
     state: &AppState,
-    path: &PathParams,
+    user: UserId,
     query: ListQuery,
     direction: Direction,
 ) -> Result<axum::Json<Page<FollowView>>, ApiError> {
-    let user: UserId = path.parse("user_id")?;
     let page = PageRequest::try_from(query)?;
     username_of(state, user).await?;
     let store = state.profiles()?;
@@ -134,10 +133,10 @@ async fn list(
 )]
 pub async fn followers(
     State(state): State<AppState>,
-    params: PathParams,
+    PathId(target): PathId<UserId>,
     Query(query): Query<ListQuery>,
 ) -> Result<axum::Json<Page<FollowView>>, ApiError> {
-    list(&state, &params, query, Direction::Followers).await
+    list(&state, target, query, Direction::Followers).await
 }
 
 /// Whom a user follows, newest first.
@@ -154,8 +153,8 @@ pub async fn followers(
 )]
 pub async fn following(
     State(state): State<AppState>,
-    params: PathParams,
+    PathId(target): PathId<UserId>,
     Query(query): Query<ListQuery>,
 ) -> Result<axum::Json<Page<FollowView>>, ApiError> {
-    list(&state, &params, query, Direction::Following).await
+    list(&state, target, query, Direction::Following).await
 }

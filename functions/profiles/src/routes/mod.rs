@@ -1,7 +1,6 @@
 //! Handlers of the profiles function, one module per resource.
 
 pub mod follows;
-mod params;
 pub mod profile;
 pub mod watchlist;
 

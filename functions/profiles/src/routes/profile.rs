@@ -8,10 +8,10 @@ use shared::domain::UserId;
 use shared::http::{private_no_store, Json};
 use shared::{ApiError, AppState};
 
-use super::params::PathParams;
 use super::{limit_writes, require_account, username_of};
 use crate::update::ProfileUpdate;
 use crate::views::ProfileView;
+use shared::http::PathId;
 
 /// Profile, counts and username, read concurrently.
 async fn view(state: &AppState, user: UserId) -> Result<ProfileView, ApiError> {
@@ -44,9 +44,9 @@ async fn view(state: &AppState, user: UserId) -> Result<ProfileView, ApiError> {
 )]
 pub async fn get_profile(
     State(state): State<AppState>,
-    params: PathParams,
+    PathId(user): PathId<UserId>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let profile = view(&state, params.parse("user_id")?).await?;
+    let profile = view(&state, user).await?;
     // Counts change often: caches keep the answer but must revalidate it (a cheap 304).
     Ok((
         [(

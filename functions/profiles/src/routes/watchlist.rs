@@ -10,9 +10,9 @@ use shared::domain::{MovieId, UserId};
 use shared::http::{private_no_store, Page, PageRequest, Query};
 use shared::{ApiError, AppState};
 
-use super::params::PathParams;
 use super::{limit_writes, require_account, ListQuery};
 use crate::views::WatchlistItemView;
+use shared::http::PathId;
 
 /// The caller's watchlist, newest first, with each movie's title and poster.
 #[utoipa::path(
@@ -79,9 +79,8 @@ pub async fn watchlist(
 pub async fn add_to_watchlist(
     State(state): State<AppState>,
     caller: AuthUser,
-    params: PathParams,
+    PathId(movie): PathId<MovieId>,
 ) -> Result<StatusCode, ApiError> {
-    let movie: MovieId = params.parse("movie_id")?;
     limit_writes(&state, &caller).await?;
     require_account(&state, &caller).await?;
     if !state.catalog()?.movie_exists(movie).await? {
@@ -115,9 +114,8 @@ pub async fn add_to_watchlist(
 pub async fn remove_from_watchlist(
     State(state): State<AppState>,
     caller: AuthUser,
-    params: PathParams,
+    PathId(movie): PathId<MovieId>,
 ) -> Result<StatusCode, ApiError> {
-    let movie: MovieId = params.parse("movie_id")?;
     limit_writes(&state, &caller).await?;
     state
         .profiles()?

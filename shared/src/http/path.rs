@@ -1,15 +1,13 @@
-//! The one path parameter of a route, parsed into its id type (a malformed id is the type's own
-//! 400, in problem+json).
-//!
-//! Read from the raw parameters rather than with `Path<T>`: when this router is mounted inside
-//! another one (the in-process API of the tests forwards each path to its function's router) the
-//! parameter is captured twice, which `Path<T>` refuses. The innermost match, the last, is ours.
+//! The one path parameter of a route (`/movies/{id}`, `/profiles/{user_id}`…), parsed into its
+//! domain type. A malformed value is that type's own 400, in problem+json — axum's `Path` would
+//! answer in plain text.
 
 use std::str::FromStr;
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
-use shared::ApiError;
+
+use crate::error::ApiError;
 
 pub struct PathId<T>(pub T);
 
@@ -24,6 +22,7 @@ where
         let raw = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::BadRequest("the path is not valid UTF-8".into()))?;
+        // Every route has at most one parameter; the last is the innermost match.
         let value = raw
             .iter()
             .last()
