@@ -344,3 +344,80 @@ async fn fill_popular(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{PersonId, RatingSummary};
+
+    fn features(id: i64, genres: &[i64], directors: &[i64]) -> MovieFeatures {
+        MovieFeatures {
+            summary: MovieSummary {
+                id: MovieId::new(id).unwrap(),
+                title: format!("m{id}"),
+                release_date: None,
+                poster_path: None,
+                genre_ids: genres.to_vec(),
+                popularity: 1.0,
+                vote_average: 0.0,
+                vote_count: 0,
+                rating: RatingSummary::default(),
+            },
+            genres: genres.iter().map(|g| GenreId::new(*g).unwrap()).collect(),
+            keywords: vec![],
+            directors: directors
+                .iter()
+                .map(|p| PersonId::new(*p).unwrap())
+                .collect(),
+            top_cast: vec![],
+        }
+    }
+
+    fn seed(features: MovieFeatures, rating: u8) -> Seed {
+        Seed { features, rating }
+    }
+
+    #[test]
+    fn the_seed_that_pulls_hardest_is_the_reason_and_dislikes_push_out() {
+        let liked = [
+            seed(features(1, &[10], &[]), 7),    // pull 0.25
+            seed(features(2, &[10], &[50]), 10), // pull 1.0
+        ];
+        let disliked = [seed(features(3, &[20], &[60]), 1)]; // push 1.0
+        let ranked = rank_by_seeds(
+            &liked,
+            &disliked,
+            vec![
+                features(4, &[10], &[50]),     // 0.25 + 4.0 = 4.25, because of 2
+                features(5, &[10], &[]),       // 0.25 + 1.0 = 1.25, because of 2
+                features(6, &[10, 20], &[60]), // 1.25 − 4.0 < 0: pushed out
+                features(7, &[10], &[]),       // reviewed
+            ],
+            &HashSet::from([MovieId::new(7).unwrap()]),
+        );
+        let ids: Vec<i64> = ranked.results.iter().map(|r| r.movie.id.get()).collect();
+        assert_eq!(ids, vec![4, 5]);
+        assert_eq!(
+            ranked.results[0].reason,
+            Reason::SimilarTo {
+                movie_id: MovieId::new(2).unwrap(),
+                title: "m2".into()
+            }
+        );
+        assert_eq!(ranked.pushed_out, HashSet::from([MovieId::new(6).unwrap()]));
+    }
+
+    #[test]
+    fn seeds_are_the_strongest_ratings_newest_first() {
+        let id = |n| MovieId::new(n).unwrap();
+        let ratings = [(id(1), 8), (id(2), 10), (id(3), 8), (id(4), 2), (id(5), 5)];
+        assert_eq!(
+            seed_ids(&ratings, |r| r >= LIKED, true),
+            vec![(id(2), 10), (id(1), 8), (id(3), 8)]
+        );
+        assert_eq!(
+            seed_ids(&ratings, |r| r <= DISLIKED, false),
+            vec![(id(4), 2)]
+        );
+    }
+}
