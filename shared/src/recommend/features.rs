@@ -23,6 +23,23 @@ impl MovieFeatures {
         self.summary.id
     }
 
+    /// Features read as parts (a store that extracts them without decoding whole documents);
+    /// the genres are the summary's.
+    pub fn from_parts(
+        summary: MovieSummary,
+        keywords: Vec<i64>,
+        directors: Vec<PersonId>,
+        top_cast: Vec<PersonId>,
+    ) -> Self {
+        Self {
+            genres: distinct(summary.genre_ids.iter().filter_map(|&id| GenreId::new(id))),
+            keywords: distinct(keywords.into_iter()),
+            directors: distinct(directors.into_iter()),
+            top_cast: distinct(top_cast.into_iter()),
+            summary,
+        }
+    }
+
     pub fn from_movie(movie: &Movie) -> Self {
         let mut top_cast: Vec<&crate::domain::CastMember> = movie
             .credits

@@ -8,10 +8,14 @@
 use futures::TryStreamExt;
 use mongodb::bson::{self, doc, Document};
 
-use super::embedded::movie_from_row;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use super::embedded::{summary_from_row, SUMMARY_COLUMNS};
 use super::mongo::mongo_error;
 use super::{EmbeddedCatalog, MongoCatalog};
-use crate::domain::{Movie, MovieId};
+use crate::domain::{Movie, MovieId, PersonId};
+use crate::recommend::TOP_BILLED;
 use crate::recommend::{CandidateProbe, MovieFeatures};
 use crate::stores::StoreError;
 
@@ -40,8 +44,11 @@ fn sqlite(error: sqlx::Error) -> StoreError {
 }
 
 /// Candidates in two tiers: `specific` (a shared keyword or person) before genre-only matches.
-/// Every id list is one JSON parameter, whatever its length.
-const EMBEDDED_CANDIDATES: &str = "WITH specific AS ( \
+/// Every id list is one JSON parameter, whatever its length. The features are extracted only
+/// for the chosen rows (after the limit), not for every match the sort looks at.
+fn embedded_candidates_sql() -> String {
+    format!(
+        "WITH specific AS ( \
       SELECT movie_id AS id FROM catalog_movie_keywords \
        WHERE keyword_id IN (SELECT value FROM json_each(?2)) \
       UNION SELECT movie_id FROM catalog_movie_people \
@@ -50,13 +57,58 @@ const EMBEDDED_CANDIDATES: &str = "WITH specific AS ( \
       SELECT movie_id AS id FROM catalog_movie_genres \
        WHERE genre_id IN (SELECT value FROM json_each(?1)) \
     ) \
-    SELECT m.document, m.rating_average, m.rating_count, \
-           m.id IN (SELECT id FROM specific) AS is_specific \
-      FROM catalog_movies m \
-     WHERE (m.id IN (SELECT id FROM specific) OR m.id IN (SELECT id FROM broad)) \
-       AND m.id NOT IN (SELECT value FROM json_each(?4)) \
-     ORDER BY is_specific DESC, m.popularity DESC, m.id \
-     LIMIT ?5";
+    , chosen AS ( \
+      SELECT c.id AS cid, c.popularity AS cpop, \
+             c.id IN (SELECT id FROM specific) AS is_specific \
+        FROM catalog_movies c \
+       WHERE (c.id IN (SELECT id FROM specific) OR c.id IN (SELECT id FROM broad)) \
+         AND c.id NOT IN (SELECT value FROM json_each(?4)) \
+       ORDER BY is_specific DESC, c.popularity DESC, c.id \
+       LIMIT ?5 \
+    ) \
+    SELECT {SUMMARY_COLUMNS}, {FEATURE_COLUMNS} \
+      FROM chosen JOIN catalog_movies m ON m.id = chosen.cid \
+     ORDER BY chosen.is_specific DESC, chosen.cpop DESC, chosen.cid"
+    )
+}
+
+/// What similarity needs beyond the summary, extracted in SQL (`?6`: the top-billed bound), so
+/// a candidate's overview, crew and other credits are never decoded: keyword ids, the ids of
+/// the crew whose job is Director, and the ids of the top-billed cast.
+const FEATURE_COLUMNS: &str = "\
+    (SELECT json_group_array(json_extract(k.value, '$.id')) \
+       FROM json_each(m.document, '$.keywords') k) AS f_keywords, \
+    (SELECT json_group_array(json_extract(c.value, '$.person_id')) \
+       FROM json_each(m.document, '$.credits.crew') c \
+      WHERE json_extract(c.value, '$.job') = 'Director') AS f_directors, \
+    (SELECT json_group_array(pid) FROM ( \
+       SELECT json_extract(c.value, '$.person_id') AS pid \
+         FROM json_each(m.document, '$.credits.cast') c \
+        WHERE json_extract(c.value, '$.order') < ?6 \
+        ORDER BY json_extract(c.value, '$.order'))) AS f_cast";
+
+fn id_list(row: &SqliteRow, column: &str) -> Result<Vec<i64>, StoreError> {
+    let text: String = row.try_get(column).map_err(sqlite)?;
+    serde_json::from_str::<Vec<Option<i64>>>(&text)
+        .map(|ids| ids.into_iter().flatten().collect())
+        .map_err(|e| StoreError::Internal(format!("stored movie features: {e}")))
+}
+
+fn people(row: &SqliteRow, column: &str) -> Result<Vec<PersonId>, StoreError> {
+    Ok(id_list(row, column)?
+        .into_iter()
+        .filter_map(PersonId::new)
+        .collect())
+}
+
+fn features_from_row(row: &SqliteRow) -> Result<MovieFeatures, StoreError> {
+    Ok(MovieFeatures::from_parts(
+        summary_from_row(row)?,
+        id_list(row, "f_keywords")?,
+        people(row, "f_directors")?,
+        people(row, "f_cast")?,
+    ))
+}
 
 #[async_trait::async_trait]
 impl CandidateStore for EmbeddedCatalog {
@@ -64,17 +116,18 @@ impl CandidateStore for EmbeddedCatalog {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = sqlx::query(
-            "SELECT document, rating_average, rating_count FROM catalog_movies \
-             WHERE id IN (SELECT value FROM json_each(?))",
-        )
+        // The same extraction, its bound numbered after this query's one other parameter.
+        let features = FEATURE_COLUMNS.replace("?6", "?2");
+        let rows = sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS}, {features} FROM catalog_movies m \
+             WHERE m.id IN (SELECT value FROM json_each(?1))"
+        ))
         .bind(json_ids(ids))
+        .bind(i64::from(TOP_BILLED))
         .fetch_all(self.pool())
         .await
         .map_err(sqlite)?;
-        rows.iter()
-            .map(|row| movie_from_row(row).map(|movie| MovieFeatures::from_movie(&movie)))
-            .collect()
+        rows.iter().map(features_from_row).collect()
     }
 
     async fn candidate_features(
@@ -85,18 +138,17 @@ impl CandidateStore for EmbeddedCatalog {
         if probe.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let rows = sqlx::query(EMBEDDED_CANDIDATES)
+        let rows = sqlx::query(&embedded_candidates_sql())
             .bind(json_ids(&probe.genres))
             .bind(json_ids(&probe.keywords))
             .bind(json_ids(&probe.people))
             .bind(json_ids(&probe.exclude))
             .bind(i64::from(limit))
+            .bind(i64::from(TOP_BILLED))
             .fetch_all(self.pool())
             .await
             .map_err(sqlite)?;
-        rows.iter()
-            .map(|row| movie_from_row(row).map(|movie| MovieFeatures::from_movie(&movie)))
-            .collect()
+        rows.iter().map(features_from_row).collect()
     }
 }
 
