@@ -1,23 +1,25 @@
 //! One integration-test binary (one link) with a module per area of the API.
 
-mod deployment;
-mod foundation;
-mod smoke;
 mod accounts_contract;
-mod reviews_store;
-mod profiles_contract;
-mod profiles_fake_rtdb;
-mod profiles_firebase;
-mod profiles;
-mod seed;
-mod auth_support;
 mod auth;
 mod auth_attacks;
 mod auth_concurrency;
-mod reviews_api;
+mod auth_support;
+mod cache_near;
 mod catalog_api;
 mod catalog_cache;
+mod catalog_fixtures;
+mod catalog_store;
+mod deployment;
+mod foundation;
 mod people_api;
-mod cache_near;
+mod profiles;
+mod profiles_contract;
+mod profiles_fake_rtdb;
+mod profiles_firebase;
 mod recommend;
 mod recommend_store;
+mod reviews_api;
+mod reviews_store;
+mod seed;
+mod smoke;
