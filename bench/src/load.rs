@@ -103,6 +103,19 @@ pub async fn cached_read(
         format!("{:.1} µs", run.cpu_per_request.as_secs_f64() * 1e6),
         "user+sys of the server process".into(),
     ));
+    // What the near tier saves on every hit: the same GET through the application's own Redis
+    // client (one multiplexed connection, as in a function), from as many tasks as connections.
+    let via_app = app_client_redis_get(config, connections, &key).await?;
+    report.push(Row::info(
+        format!("  Redis GET through the app's client, {connections} conn"),
+        format!(
+            "p50 {} p99 {} {:.0} req/s",
+            ms(via_app.p50),
+            ms(via_app.p99),
+            via_app.per_second
+        ),
+        "the round trip the near tier takes off each hit".into(),
+    ));
     // The other floor inside the figure: an HTTP answer of the same bytes with no work at all.
     let bare = bare_http(config, connections, body.clone()).await?;
     report.push(Row::info(
@@ -162,6 +175,47 @@ pub async fn reviews_read(
         "user+sys of the server process".into(),
     ));
     Ok(())
+}
+
+/// `RedisCache::get` (the client every function uses) of `key` from `connections` tasks.
+async fn app_client_redis_get(
+    config: &BenchConfig,
+    connections: u32,
+    key: &str,
+) -> Fallible<Latency> {
+    use shared::cache::CacheBackend;
+    let client = std::sync::Arc::new(shared::cache::RedisCache::new(&config.redis_url)?);
+    let run = |duration: Duration| {
+        let started = std::time::Instant::now();
+        let deadline = started + duration;
+        let tasks: Vec<_> = (0..connections)
+            .map(|_| {
+                let client = client.clone();
+                let key = key.to_string();
+                tokio::spawn(async move {
+                    let mut samples = Vec::new();
+                    while std::time::Instant::now() < deadline {
+                        let begun = std::time::Instant::now();
+                        client.get(&key).await?;
+                        samples.push(begun.elapsed());
+                    }
+                    Ok::<_, shared::cache::CacheError>(samples)
+                })
+            })
+            .collect();
+        async move {
+            let mut all = Vec::new();
+            for task in tasks {
+                all.extend(task.await??);
+            }
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(crate::stats::summarise(
+                all,
+                started.elapsed(),
+            ))
+        }
+    };
+    let _ = run(config.warmup).await?;
+    run(config.duration).await
 }
 
 /// wrk against a router that answers `body` at once: the cost of the HTTP hop itself.
