@@ -237,7 +237,11 @@ impl AppState {
     /// account this store never held is accepted: its signature already proves we issued it.
     pub async fn check_account_active(&self, user: &AuthUser) -> Result<(), ApiError> {
         use crate::stores::accounts::AccountState;
-        match self.accounts()?.status(crate::domain::UserId(user.id)).await? {
+        match self
+            .accounts()?
+            .status(crate::domain::UserId(user.id))
+            .await?
+        {
             AccountState::Active | AccountState::Unknown => Ok(()),
             AccountState::Deleting | AccountState::Deleted => Err(ApiError::Unauthorized(
                 "the account of this token no longer exists".into(),
