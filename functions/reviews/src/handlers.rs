@@ -222,7 +222,7 @@ pub async fn update_review(
             "only the author can edit a review".into(),
         ));
     }
-    let expected = wanted.expect(current.version)?;
+    let expected = wanted.version_to_replace(current.version)?;
     let written = store
         .update_review(id, author, Some(expected), &patch)
         .await?;

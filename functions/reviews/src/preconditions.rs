@@ -46,7 +46,7 @@ impl IfMatch {
     }
 
     /// The version the write must still find, or 412 when the client's copy is already stale.
-    pub fn expect(&self, current: u64) -> Result<u64, ApiError> {
+    pub fn version_to_replace(&self, current: u64) -> Result<u64, ApiError> {
         match self {
             Self::Any => Ok(current),
             Self::Versions(versions) if versions.contains(&current) => Ok(current),
@@ -76,10 +76,10 @@ mod tests {
             IfMatch::Versions(vec![2, 3])
         );
         // Weak tags never match; bare numbers do.
-        assert!(parse(Some("W/\"3\"")).unwrap().expect(3).is_err());
-        assert_eq!(parse(Some("3")).unwrap().expect(3).unwrap(), 3);
-        assert!(parse(Some("\"2\"")).unwrap().expect(3).is_err());
-        assert_eq!(parse(Some("\"3\"")).unwrap().expect(3).unwrap(), 3);
+        assert!(parse(Some("W/\"3\"")).unwrap().version_to_replace(3).is_err());
+        assert_eq!(parse(Some("3")).unwrap().version_to_replace(3).unwrap(), 3);
+        assert!(parse(Some("\"2\"")).unwrap().version_to_replace(3).is_err());
+        assert_eq!(parse(Some("\"3\"")).unwrap().version_to_replace(3).unwrap(), 3);
         assert_eq!(etag(7), HeaderValue::from_static("\"7\""));
     }
 }
