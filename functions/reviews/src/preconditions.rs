@@ -76,10 +76,16 @@ mod tests {
             IfMatch::Versions(vec![2, 3])
         );
         // Weak tags never match; bare numbers do.
-        assert!(parse(Some("W/\"3\"")).unwrap().version_to_replace(3).is_err());
+        assert!(parse(Some("W/\"3\""))
+            .unwrap()
+            .version_to_replace(3)
+            .is_err());
         assert_eq!(parse(Some("3")).unwrap().version_to_replace(3).unwrap(), 3);
         assert!(parse(Some("\"2\"")).unwrap().version_to_replace(3).is_err());
-        assert_eq!(parse(Some("\"3\"")).unwrap().version_to_replace(3).unwrap(), 3);
+        assert_eq!(
+            parse(Some("\"3\"")).unwrap().version_to_replace(3).unwrap(),
+            3
+        );
         assert_eq!(etag(7), HeaderValue::from_static("\"7\""));
     }
 }
