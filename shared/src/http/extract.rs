@@ -25,14 +25,13 @@ where
 {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
         if !is_json(request.headers().get(CONTENT_TYPE)) {
             return Err(ApiError::UnsupportedMediaType);
         }
         let body = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
             .await
             .map_err(|_| ApiError::PayloadTooLarge)?;
-        let _ = state;
         parse_json(&body).map(Json)
     }
 }
@@ -103,7 +102,8 @@ where
 }
 
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
-    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
+    let deserializer =
+        serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let field = error.path().to_string();
         let message = error.into_inner().to_string();
@@ -119,10 +119,6 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         };
         ApiError::Validation(vec![FieldError::new(field, message)])
     })
-}
-
-fn form_urlencoded_parse(query: &str) -> url::form_urlencoded::Parse<'_> {
-    url::form_urlencoded::parse(query.as_bytes())
 }
 
 #[cfg(test)]
