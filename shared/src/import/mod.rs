@@ -19,10 +19,12 @@ pub use run::{credited_people, run, ImportError, ImportOptions, ImportReport};
 pub use sample::{SampleError, SampleSource};
 pub use source::{CatalogSource, MovieIds, SourceError, TmdbSource};
 
+use chrono::Utc;
 use tokio::time::Instant;
 
 use crate::config::StoreSetting;
-use crate::domain::{SeedRun, SeedStatus};
+use crate::domain::{SeedCounts, SeedRun, SeedStatus};
+use crate::stores::catalog::CatalogStore;
 use crate::stores::Backend;
 use crate::tmdb::TmdbClient;
 use crate::AppState;
@@ -63,8 +65,9 @@ pub async fn import(
 }
 
 /// The embedded default's first start: an embedded catalog without movies gets the bundled
-/// sample, and a sample load cut short is finished. Idempotent (a filled catalog is left
-/// alone); a failure is logged and start-up goes on.
+/// sample, all at once ([`CatalogStore::fill_empty`]), so a start that dies half-way leaves the
+/// catalog empty for the next one to fill. Idempotent (a filled catalog is left alone); a
+/// failure is logged and start-up goes on.
 pub async fn seed_sample_if_empty(state: &AppState) {
     if state.catalog_slot().backend() != Some(Backend::Embedded) {
         return;
@@ -72,30 +75,46 @@ pub async fn seed_sample_if_empty(state: &AppState) {
     let Ok(catalog) = state.catalog() else {
         return;
     };
-    // Empty, or holding part of a sample load that stopped (a crash on a first start).
-    let unfinished_sample = |run: Option<SeedRun>| {
-        run.is_some_and(|r| {
-            r.source == SourceKind::Sample.as_str() && r.status != SeedStatus::Completed
-        })
-    };
-    let wanted = match catalog.is_empty().await {
-        Ok(true) => true,
-        Ok(false) => catalog
-            .latest_seed_run()
-            .await
-            .map(unfinished_sample)
-            .unwrap_or(false),
+    match catalog.is_empty().await {
+        Ok(true) => {}
+        Ok(false) => return,
         Err(error) => {
             tracing::warn!(error = %error, "could not tell whether the catalog is empty; no sample loaded");
-            false
+            return;
         }
-    };
-    if !wanted {
-        return;
     }
-    let request = ImportRequest::sample();
-    match import(state, &request, &ImportOptions::default(), None).await {
-        Ok(report) => tracing::info!(?report, "loaded the sample catalog"),
+    match load_sample(catalog).await {
+        Ok(Some(run)) => tracing::info!(counts = ?run.counts, "loaded the sample catalog"),
+        Ok(None) => {} // another process filled it first
         Err(error) => tracing::warn!(error = %error, "could not load the sample catalog"),
     }
+}
+
+/// Fills an empty catalog with the sample and records it as a completed seed run; `None` when
+/// the catalog was not empty after all.
+async fn load_sample(catalog: &dyn CatalogStore) -> Result<Option<SeedRun>, ImportError> {
+    let started_at = Utc::now();
+    let sample = SampleSource::bundled()?;
+    let (movies, people) = (sample.movie_list(), sample.person_list());
+    if !catalog
+        .fill_empty(sample.genre_list(), &movies, &people)
+        .await?
+    {
+        return Ok(None);
+    }
+    let run = SeedRun {
+        id: uuid::Uuid::now_v7().to_string(),
+        source: SourceKind::Sample.as_str().to_string(),
+        started_at,
+        finished_at: Some(Utc::now()),
+        status: SeedStatus::Completed,
+        counts: SeedCounts {
+            inserted: (movies.len() + people.len()) as u64,
+            ..SeedCounts::default()
+        },
+        last_error: None,
+        cursor: serde_json::Value::Null,
+    };
+    catalog.save_seed_run(&run).await?;
+    Ok(Some(run))
 }

@@ -87,7 +87,7 @@ pub struct ImportReport {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("the seed run could not be recorded: {0}")]
+    #[error("the catalog store failed: {0}")]
     Store(#[from] StoreError),
     #[error("{0}")]
     NotConfigured(String),

@@ -74,6 +74,32 @@ impl SampleSource {
     pub fn movie_count(&self) -> usize {
         self.order.len()
     }
+
+    pub fn genre_list(&self) -> &[Genre] {
+        &self.genres
+    }
+
+    /// The movies, in file order.
+    pub fn movie_list(&self) -> Vec<Movie> {
+        self.order
+            .iter()
+            .filter_map(|id| self.movies.get(id).cloned())
+            .collect()
+    }
+
+    /// The people an import of the sample writes: the top-billed cast and key crew of its
+    /// movies ([`super::credited_people`]), in credit order.
+    pub fn person_list(&self) -> Vec<Person> {
+        let credited = self
+            .order
+            .iter()
+            .filter_map(|id| self.movies.get(id))
+            .flat_map(super::credited_people);
+        super::source::dedup_in_order(credited)
+            .into_iter()
+            .filter_map(|id| self.people.get(&id).cloned())
+            .collect()
+    }
 }
 
 /// Adds the people credited in one movie, with that movie in their filmography.

@@ -683,26 +683,111 @@ async fn an_empty_embedded_catalog_gets_the_sample_at_start_up_and_only_once() {
 }
 
 #[tokio::test]
-async fn a_sample_load_cut_short_on_first_start_is_finished_on_the_next() {
+async fn a_sample_load_cut_short_on_first_start_leaves_nothing_and_the_next_start_loads_it_all() {
     let app = TestApp::embedded().await;
-    // The first start dies while loading the sample.
+    let catalog = app.state.catalog().expect("catalog");
+    // The first start dies while loading the sample: cancelled after its first step.
     let cut = tokio::time::timeout(
-        Duration::from_millis(300),
+        Duration::ZERO,
         shared::import::seed_sample_if_empty(&app.state),
     )
     .await;
     assert!(cut.is_err(), "the sample load was still going");
-    let catalog = app.state.catalog().expect("catalog");
-    let first = catalog.latest_seed_run().await.expect("runs").expect("run");
-    assert_eq!(first.status, SeedStatus::Running);
+    assert!(catalog.is_empty().await.expect("is_empty"), "half a sample");
+    assert!(catalog.latest_seed_run().await.expect("runs").is_none());
 
     shared::import::seed_sample_if_empty(&app.state).await;
     let run = catalog.latest_seed_run().await.expect("runs").expect("run");
-    assert_eq!((run.id, run.status), (first.id, SeedStatus::Completed));
-    assert_eq!(run.counts.failed, 0);
-    // Counted once each: what the first start imported is seen again at most once as unchanged.
+    assert_eq!(run.status, SeedStatus::Completed);
     let sample = shared::import::SampleSource::bundled().expect("sample");
-    assert!(run.counts.inserted + run.counts.unchanged >= sample.movie_count() as u64);
+    let expected = sample.movie_count() + sample.person_list().len();
+    assert_eq!(run.counts.inserted, expected as u64);
+    let popular = app.get("/movies/popular").await.json();
+    assert_eq!(
+        popular["total_results"].as_u64(),
+        Some(sample.movie_count() as u64)
+    );
+}
+
+/// Reads that together show every table the catalog keeps: documents, relations, search rows,
+/// genres and their counts, and the rankings.
+const CATALOG_VIEWS: [&str; 12] = [
+    "/movies/550?append=credits,keywords,rating",
+    "/movies/603?append=credits,keywords",
+    "/people/287",
+    "/people/287/credits",
+    "/people/popular?page=2",
+    "/people/search?q=brad",
+    "/movies/search?q=the%20dark",
+    "/movies?genres=18&sort=title.asc&page=2",
+    "/movies?with_people=287",
+    "/movies/top-rated",
+    "/movies/550/similar",
+    "/genres",
+];
+
+#[tokio::test]
+async fn the_first_start_fill_stores_exactly_what_a_sample_import_does() {
+    let filled = TestApp::embedded().await;
+    shared::import::seed_sample_if_empty(&filled.state).await;
+    let imported = TestApp::embedded().await;
+    let report = seed::handle(&imported.state, ImportRequest::sample(), None)
+        .await
+        .expect("sample import");
+    let run = filled
+        .state
+        .catalog()
+        .expect("catalog")
+        .latest_seed_run()
+        .await
+        .expect("runs")
+        .expect("run");
+    assert_eq!(run.counts.inserted, (report.movies + report.people) as u64);
+    for path in CATALOG_VIEWS {
+        let (a, b) = (filled.get(path).await, imported.get(path).await);
+        assert_eq!(
+            (a.status, b.status),
+            (http::StatusCode::OK, http::StatusCode::OK),
+            "{path}"
+        );
+        let (a, b) = (without_timestamps(a.json()), without_timestamps(b.json()));
+        assert_ne!(
+            a,
+            json!({ "page": 1, "results": [], "total_pages": 0, "total_results": 0 })
+        );
+        assert_eq!(a, b, "{path}");
+    }
+}
+
+/// `value` without its `updated_at` fields (each load stamps its own time).
+fn without_timestamps(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(key, _)| key != "updated_at")
+                .map(|(key, value)| (key, without_timestamps(value)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_timestamps).collect()),
+        other => other,
+    }
+}
+
+#[tokio::test]
+async fn two_first_starts_at_once_fill_the_catalog_once() {
+    let app = TestApp::embedded().await;
+    // A second process on the same data dir (the local functions start together).
+    let other = shared::AppState::from_settings(app.state.settings().clone()).await;
+    tokio::join!(
+        shared::import::seed_sample_if_empty(&app.state),
+        shared::import::seed_sample_if_empty(&other),
+    );
+    let popular = app.get("/movies/popular").await.json();
+    let sample = shared::import::SampleSource::bundled().expect("sample");
+    assert_eq!(
+        popular["total_results"].as_u64(),
+        Some(sample.movie_count() as u64)
+    );
 }
 
 #[tokio::test]

@@ -10,12 +10,12 @@ use std::collections::HashMap;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
+use super::embedded_rows::{source_text, to_i64, to_json, MovieRow, PersonRow};
 use super::embedded_sql::{bind_all, discover_where, order_by, Value, SIMILAR_SCORES};
 use super::CatalogStore;
 use crate::catalog_query::{
-    movie_content_hash, person_content_hash, top_score, DiscoverQuery, MovieSearch, SearchText,
-    FIRST_USER_MOVIE_ID, MAX_SEARCH_RESULTS, SIMILAR_GENRE_WEIGHT, SIMILAR_KEYWORD_WEIGHT,
-    SIMILAR_PERSON_WEIGHT,
+    movie_content_hash, top_score, DiscoverQuery, MovieSearch, SearchText, FIRST_USER_MOVIE_ID,
+    MAX_SEARCH_RESULTS, SIMILAR_GENRE_WEIGHT, SIMILAR_KEYWORD_WEIGHT, SIMILAR_PERSON_WEIGHT,
 };
 use crate::domain::{
     AppSettings, Genre, GenreCount, GenreId, Movie, MovieId, MovieSource, MovieSummary, Person,
@@ -42,17 +42,15 @@ impl EmbeddedCatalog {
     /// A transaction holding the write lock from its first statement: a read-then-write never
     /// fails to upgrade when another writer got in between (concurrent imports queue instead,
     /// through the busy timeout).
-    async fn write_transaction(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    pub(super) async fn write_transaction(
+        &self,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)
     }
 }
 
-fn db(error: sqlx::Error) -> StoreError {
+pub(super) fn db(error: sqlx::Error) -> StoreError {
     StoreError::from_sqlx(STORE, error)
-}
-
-fn to_json(value: &impl serde::Serialize) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Internal(e.to_string()))
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
@@ -66,19 +64,8 @@ fn id_array<T: Copy + Into<i64>>(ids: &[T]) -> String {
     serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())
 }
 
-fn to_i64(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
 fn to_u64(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
-}
-
-fn source_text(source: MovieSource) -> &'static str {
-    match source {
-        MovieSource::Tmdb => "tmdb",
-        MovieSource::User => "user",
-    }
 }
 
 /// Columns of `catalog_movies` that a summary reads.
@@ -124,11 +111,7 @@ pub(super) async fn write_movie(
     rating: RatingSummary,
     insert: bool,
 ) -> Result<(), StoreError> {
-    let id = movie.id.get();
-    let genre_ids: Vec<i64> = movie.genres.iter().map(|g| g.id.get()).collect();
-    let mut stored = movie.clone();
-    stored.rating = rating;
-    let document = to_json(&stored)?;
+    let row = MovieRow::new(movie, rating)?;
     let sql = if insert {
         "INSERT INTO catalog_movies (title, sort_title, release_date, original_language, \
          poster_path, genre_ids, popularity, vote_average, vote_count, rating_average, \
@@ -141,23 +124,23 @@ pub(super) async fn write_movie(
          source = ?, content_hash = ?, updated_at = ?, document = ? WHERE id = ?"
     };
     sqlx::query(sql)
-        .bind(&movie.title)
-        .bind(crate::catalog_query::fold(&movie.title))
-        .bind(movie.release_date.map(|d| d.to_string()))
-        .bind(&movie.original_language)
-        .bind(&movie.poster_path)
-        .bind(to_json(&genre_ids)?)
-        .bind(movie.popularity)
-        .bind(movie.vote_average)
-        .bind(to_i64(movie.vote_count))
-        .bind(rating.average)
-        .bind(to_i64(rating.count))
-        .bind(top_score(rating, movie.vote_average, movie.vote_count))
-        .bind(source_text(movie.source))
-        .bind(movie_content_hash(movie))
-        .bind(movie.updated_at.to_rfc3339())
-        .bind(document)
-        .bind(id)
+        .bind(row.title)
+        .bind(&row.sort_title)
+        .bind(&row.release_date)
+        .bind(row.original_language)
+        .bind(row.poster_path)
+        .bind(&row.genre_ids)
+        .bind(row.popularity)
+        .bind(row.vote_average)
+        .bind(row.vote_count)
+        .bind(row.rating_average)
+        .bind(row.rating_count)
+        .bind(row.top_score)
+        .bind(row.source)
+        .bind(&row.content_hash)
+        .bind(&row.updated_at)
+        .bind(&row.document)
+        .bind(row.id)
         .execute(&mut **tx)
         .await
         .map_err(db)?;
@@ -168,23 +151,15 @@ pub(super) async fn write_movie(
         "catalog_movie_people",
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE movie_id = ?"))
-            .bind(id)
+            .bind(row.id)
             .execute(&mut **tx)
             .await
             .map_err(db)?;
     }
-    let keyword_ids: Vec<i64> = movie.keywords.iter().map(|k| k.id).collect();
-    let person_ids: Vec<i64> = movie
-        .credits
-        .cast
-        .iter()
-        .map(|c| c.person_id.get())
-        .chain(movie.credits.crew.iter().map(|c| c.person_id.get()))
-        .collect();
     for (table, column, ids) in [
-        ("catalog_movie_genres", "genre_id", &genre_ids),
-        ("catalog_movie_keywords", "keyword_id", &keyword_ids),
-        ("catalog_movie_people", "person_id", &person_ids),
+        ("catalog_movie_genres", "genre_id", &row.genres),
+        ("catalog_movie_keywords", "keyword_id", &row.keywords),
+        ("catalog_movie_people", "person_id", &row.people),
     ] {
         if ids.is_empty() {
             continue;
@@ -194,7 +169,7 @@ pub(super) async fn write_movie(
             "INSERT OR IGNORE INTO {table} (movie_id, {column}) \
              SELECT ?, value FROM json_each(?)"
         ))
-        .bind(id)
+        .bind(row.id)
         .bind(to_json(ids)?)
         .execute(&mut **tx)
         .await
@@ -202,7 +177,7 @@ pub(super) async fn write_movie(
     }
 
     sqlx::query("DELETE FROM catalog_movies_fts WHERE rowid = ?")
-        .bind(id)
+        .bind(row.id)
         .execute(&mut **tx)
         .await
         .map_err(db)?;
@@ -210,10 +185,10 @@ pub(super) async fn write_movie(
         "INSERT INTO catalog_movies_fts (rowid, title, original_title, overview) \
          VALUES (?, ?, ?, ?)",
     )
-    .bind(id)
-    .bind(&movie.title)
-    .bind(movie.original_title.as_deref().unwrap_or(""))
-    .bind(movie.overview.as_deref().unwrap_or(""))
+    .bind(row.id)
+    .bind(row.title)
+    .bind(row.original_title)
+    .bind(row.overview)
     .execute(&mut **tx)
     .await
     .map_err(db)?;
@@ -332,15 +307,15 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn upsert_person(&self, person: &Person) -> Result<UpsertOutcome, StoreError> {
-        let hash = person_content_hash(person);
+        let row = PersonRow::new(person)?;
         let mut tx = self.write_transaction().await?;
         let stored_hash: Option<String> =
             sqlx::query_scalar("SELECT content_hash FROM catalog_people WHERE id = ?")
-                .bind(person.id.get())
+                .bind(row.id)
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db)?;
-        if stored_hash.as_deref() == Some(hash.as_str()) {
+        if stored_hash.as_deref() == Some(row.content_hash.as_str()) {
             return Ok(UpsertOutcome::Unchanged);
         }
         sqlx::query(
@@ -350,24 +325,24 @@ impl CatalogStore for EmbeddedCatalog {
              popularity = excluded.popularity, content_hash = excluded.content_hash, \
              updated_at = excluded.updated_at, document = excluded.document",
         )
-        .bind(person.id.get())
-        .bind(&person.name)
-        .bind(person.popularity)
-        .bind(&hash)
-        .bind(person.updated_at.to_rfc3339())
-        .bind(to_json(person)?)
+        .bind(row.id)
+        .bind(row.name)
+        .bind(row.popularity)
+        .bind(&row.content_hash)
+        .bind(&row.updated_at)
+        .bind(&row.document)
         .execute(&mut *tx)
         .await
         .map_err(db)?;
         sqlx::query("DELETE FROM catalog_people_fts WHERE rowid = ?")
-            .bind(person.id.get())
+            .bind(row.id)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
         sqlx::query("INSERT INTO catalog_people_fts (rowid, name, also_known_as) VALUES (?, ?, ?)")
-            .bind(person.id.get())
-            .bind(&person.name)
-            .bind(person.also_known_as.join(" "))
+            .bind(row.id)
+            .bind(row.name)
+            .bind(&row.also_known_as)
             .execute(&mut *tx)
             .await
             .map_err(db)?;
@@ -377,6 +352,15 @@ impl CatalogStore for EmbeddedCatalog {
         } else {
             UpsertOutcome::Inserted
         })
+    }
+
+    async fn fill_empty(
+        &self,
+        genres: &[Genre],
+        movies: &[Movie],
+        people: &[Person],
+    ) -> Result<bool, StoreError> {
+        super::embedded_fill::fill_empty(self, genres, movies, people).await
     }
 
     async fn upsert_genres(&self, genres: &[Genre]) -> Result<(), StoreError> {

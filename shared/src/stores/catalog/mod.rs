@@ -2,6 +2,8 @@
 
 mod candidates;
 mod embedded;
+mod embedded_fill;
+mod embedded_rows;
 mod embedded_sql;
 mod mongo;
 mod mongo_filters;
@@ -50,6 +52,30 @@ pub trait CatalogStore: CandidateStore + Send + Sync {
 
     /// True when the catalog holds no movie (the embedded default then loads the sample).
     async fn is_empty(&self) -> Result<bool, StoreError>;
+
+    /// Writes a whole catalog into an empty one, all or nothing (the embedded default's first
+    /// start); `false`, writing nothing, when the catalog already holds a movie. The embedded
+    /// adapter does it in one transaction of a few statements, which keeps a first start as
+    /// fast as any other; this default, one upsert at a time, suits stores that never load the
+    /// sample.
+    async fn fill_empty(
+        &self,
+        genres: &[Genre],
+        movies: &[Movie],
+        people: &[Person],
+    ) -> Result<bool, StoreError> {
+        if !self.is_empty().await? {
+            return Ok(false);
+        }
+        self.upsert_genres(genres).await?;
+        for movie in movies {
+            self.upsert_movie(movie).await?;
+        }
+        for person in people {
+            self.upsert_person(person).await?;
+        }
+        Ok(true)
+    }
 
     /// Records a seed run (insert or replace by id).
     async fn save_seed_run(&self, run: &SeedRun) -> Result<(), StoreError>;
