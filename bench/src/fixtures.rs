@@ -70,9 +70,9 @@ impl App {
         format!("http://{}/movies/{}/reviews", self.reviews.addr, self.movie)
     }
 
-    /// The Redis key the movies function caches the movie under.
+    /// The Redis key the movies function caches the answer of `GET /movies/{id}` under.
     pub fn movie_cache_key(&self) -> String {
-        self.state.cache().movie_key(self.movie)
+        self.state.cache().details_key(self.movie, 0)
     }
 
     pub async fn stop(self) {

@@ -128,8 +128,8 @@ pub async fn cached_read(
         ),
         "the HTTP hop alone: no layers, no Redis".into(),
     ));
-    if let (Some(cached), true) = (&cached, connections == config.connections[0]) {
-        crate::breakdown::cached_read(cached, &body, report)?;
+    if connections == config.connections[0] {
+        crate::breakdown::cached_read(&body, report)?;
     }
     Ok(())
 }

@@ -188,6 +188,16 @@ impl TestRedis {
             .expect("connect to Redis")
     }
 
+    /// The value stored under `key` (a full key, prefix included).
+    pub async fn get(&self, key: &str) -> Option<Vec<u8>> {
+        let mut conn = self.connection().await;
+        redis::cmd("GET")
+            .arg(key)
+            .query_async(&mut conn)
+            .await
+            .expect("GET")
+    }
+
     /// Every key under this test's prefix.
     pub async fn keys(&self) -> Vec<String> {
         let mut conn = self.connection().await;

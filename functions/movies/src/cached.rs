@@ -6,6 +6,9 @@ use shared::http::{Page, PageRequest};
 use shared::stores::StoreError;
 use shared::{ApiError, AppState};
 
+use crate::params::Append;
+use crate::views::MovieDetails;
+
 /// A movie document from the cache or the store; 404 when it does not exist.
 pub async fn movie(state: &AppState, id: MovieId) -> Result<(Movie, CacheStatus), ApiError> {
     let catalog = state.catalog()?;
@@ -22,6 +25,33 @@ pub async fn movie(state: &AppState, id: MovieId) -> Result<(Movie, CacheStatus)
     let movie = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::Internal(format!("cached movie {id}: {e}")))?;
     Ok((movie, status))
+}
+
+/// The details of a movie with the parts `append` asks for, `similar` aside, as the bytes
+/// sent: cached in that rendered form, so a hit (the hottest read of the API) is answered
+/// without decoding the movie document.
+pub async fn details(
+    state: &AppState,
+    id: MovieId,
+    append: Append,
+) -> Result<(bytes::Bytes, CacheStatus), ApiError> {
+    let catalog = state.catalog()?;
+    let append = Append {
+        similar: false,
+        ..append
+    };
+    let key = state.cache().details_key(id, append.details_variant());
+    let answer = state
+        .cache()
+        .get_or_load_json(&key, ttl::DETAILS, || async move {
+            let movie = catalog
+                .movie(id)
+                .await?
+                .ok_or_else(|| StoreError::NotFound("movie".into()))?;
+            Ok(MovieDetails::new(movie, append))
+        })
+        .await?;
+    Ok(answer)
 }
 
 /// One page of movies similar to `id` (whose existence the caller checked).

@@ -27,6 +27,10 @@ pub async fn get_movie(
     Query(query): Query<DetailsQuery>,
 ) -> Result<CachedJson, ApiError> {
     let append = query.parse()?;
+    if !append.similar {
+        let (body, status) = cached::details(&state, id, append).await?;
+        return Ok(CachedJson(body, status));
+    }
     let (movie, status) = cached::movie(&state, id).await?;
     let mut statuses = vec![status];
     let mut details = MovieDetails::new(movie, append);

@@ -134,6 +134,14 @@ pub struct Append {
     pub similar: bool,
 }
 
+impl Append {
+    /// Which cached rendering of the details this asks for (`similar` aside, which is paged
+    /// and cached on its own): a number below [`shared::cache::DETAILS_VARIANTS`].
+    pub fn details_variant(self) -> u8 {
+        u8::from(self.credits) | u8::from(self.keywords) << 1 | u8::from(self.rating) << 2
+    }
+}
+
 impl DetailsQuery {
     pub fn parse(&self) -> Result<Append, ApiError> {
         let mut append = Append::default();

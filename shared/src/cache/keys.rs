@@ -11,6 +11,7 @@ use crate::domain::{MovieId, PersonId, UserId};
 /// Kinds of entries (the middle part of each key).
 pub mod kind {
     pub const MOVIE: &str = "movie";
+    pub const DETAILS: &str = "details";
     pub const MOVIE_RATING: &str = "rating";
     pub const SIMILAR: &str = "similar";
     pub const PERSON: &str = "person";
@@ -22,9 +23,32 @@ pub mod kind {
     pub const LIST_GENERATION: &str = "listgen";
 }
 
+/// How many rendered forms a movie's details have: one per combination of the parts embedded
+/// from the movie's own document (`credits`, `keywords`, `rating`), numbered `0..8` by the
+/// movies function. Invalidating a movie drops all of them.
+pub const DETAILS_VARIANTS: u8 = 8;
+
 impl Cache {
     pub fn movie_key(&self, id: MovieId) -> String {
         self.key(kind::MOVIE, id)
+    }
+
+    /// One rendered form of `GET /movies/{id}` (`variant < DETAILS_VARIANTS`): a hit is the
+    /// answer's bytes, with no decoding of the movie.
+    pub fn details_key(&self, id: MovieId, variant: u8) -> String {
+        self.key(kind::DETAILS, format!("{id}:{variant}"))
+    }
+
+    /// Every single entry made from one movie: its document, rendered details, rating and
+    /// similar list.
+    pub fn movie_keys(&self, id: MovieId) -> Vec<String> {
+        let mut keys = vec![
+            self.movie_key(id),
+            self.movie_rating_key(id),
+            self.key(kind::SIMILAR, id),
+        ];
+        keys.extend((0..DETAILS_VARIANTS).map(|variant| self.details_key(id, variant)));
+        keys
     }
 
     pub fn movie_rating_key(&self, id: MovieId) -> String {
@@ -69,14 +93,10 @@ impl Cache {
         }
     }
 
-    /// After a movie changed: its document, rating and similar list, and every list page.
+    /// After a movie changed: every entry made from it ([`Self::movie_keys`]), and every list
+    /// page.
     pub async fn invalidate_movie(&self, id: MovieId) {
-        self.invalidate(&[
-            self.movie_key(id),
-            self.movie_rating_key(id),
-            self.key(kind::SIMILAR, id),
-        ])
-        .await;
+        self.invalidate(&self.movie_keys(id)).await;
         self.invalidate_lists().await;
     }
 

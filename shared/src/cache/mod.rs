@@ -18,7 +18,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-pub use keys::kind;
+pub use keys::{kind, DETAILS_VARIANTS};
 pub use memory::MemoryCache;
 pub use ranking::Rankings;
 pub use redis_backend::RedisCache;

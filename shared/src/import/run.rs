@@ -17,7 +17,7 @@ use tokio::time::Instant;
 use super::cursor::{Cursor, Watermark};
 use super::request::ImportRequest;
 use super::source::{CatalogSource, SourceError};
-use crate::cache::{kind, Cache};
+use crate::cache::Cache;
 use crate::domain::{Movie, PersonId, SeedCounts, SeedRun, SeedStatus, UpsertOutcome};
 use crate::stores::{CatalogStore, StoreError};
 use crate::tmdb::ClientOptions;
@@ -399,7 +399,7 @@ impl<'a> Run<'a> {
                     .map_err(ItemError::Store)?;
                 Ok(Imported {
                     outcome,
-                    stale: vec![cache.movie_key(id), cache.key(kind::SIMILAR, id)],
+                    stale: cache.movie_keys(id),
                     people: credited_people(&movie),
                 })
             }

@@ -36,8 +36,13 @@ async fn reads_are_cached_in_redis_under_versioned_keys_and_reviews_invalidate_t
     assert_eq!(first.body, second.body);
     let redis = app.redis.as_ref().unwrap();
     let keys = redis.keys().await;
-    let movie_key = format!("{}v{}:movie:1", redis.prefix, shared::cache::VERSION);
-    assert!(keys.contains(&movie_key), "{keys:?}");
+    // The answer as sent, under its form's key (`rating` alone is form 4).
+    let details_key = format!("{}v{}:details:1:4", redis.prefix, shared::cache::VERSION);
+    assert!(keys.contains(&details_key), "{keys:?}");
+    assert_eq!(
+        redis.get(&details_key).await.as_deref(),
+        Some(second.body.as_ref())
+    );
 
     // What the reviews feature does after a review write.
     let rating = RatingSummary {
@@ -55,6 +60,66 @@ async fn reads_are_cached_in_redis_under_versioned_keys_and_reviews_invalidate_t
         app.get("/movies/top-rated").await.header("x-cache"),
         Some("miss")
     );
+}
+
+/// Every combination of the parts a movie's details embed from its own document.
+const DETAILS_FORMS: [&str; 8] = [
+    "",
+    "?append=credits",
+    "?append=keywords",
+    "?append=rating",
+    "?append=credits,keywords",
+    "?append=rating,credits",
+    "?append=keywords,rating",
+    "?append=credits,keywords,rating",
+];
+
+#[tokio::test]
+async fn every_rendered_form_of_a_movie_is_cached_and_dropped_when_the_movie_changes() {
+    let app = TestApp::embedded().await;
+    seeded(&app).await;
+    let mut bodies = std::collections::HashSet::new();
+    for form in DETAILS_FORMS {
+        let path = format!("/movies/1{form}");
+        let (first, second) = (app.get(&path).await, app.get(&path).await);
+        assert_eq!(
+            (first.header("x-cache"), second.header("x-cache")),
+            (Some("miss"), Some("hit")),
+            "{path}"
+        );
+        assert_eq!(first.body, second.body, "{path}");
+        bodies.insert(second.body);
+    }
+    assert_eq!(
+        bodies.len(),
+        DETAILS_FORMS.len(),
+        "each form is its own answer"
+    );
+    // The order of the parts does not make another entry.
+    let reordered = app.get("/movies/1?append=keywords,credits").await;
+    assert_eq!(reordered.header("x-cache"), Some("hit"));
+
+    let rating = RatingSummary {
+        average: 7.5,
+        count: 2,
+    };
+    let catalog = app.state.catalog().unwrap();
+    catalog.set_movie_rating(movie_id(1), rating).await.unwrap();
+    app.state.cache().invalidate_movie(movie_id(1)).await;
+    for form in DETAILS_FORMS {
+        let path = format!("/movies/1{form}");
+        let fresh = app.get(&path).await;
+        assert_eq!(fresh.header("x-cache"), Some("miss"), "{path}");
+        if form.contains("rating") {
+            assert_eq!(
+                fresh.json()["rating"],
+                json!({"average": 7.5, "count": 2}),
+                "{path}"
+            );
+        } else {
+            assert!(fresh.json().get("rating").is_none(), "{path}");
+        }
+    }
 }
 
 #[tokio::test]
