@@ -122,6 +122,24 @@ fn template_routes_and_the_watch_router_table_agree() {
     assert_eq!(from_template, from_watch);
 }
 
+/// The served document is the committed file; regenerate it with
+/// `MV_WRITE_OPENAPI=1 cargo test -p movieverse-tests --test api deployment::the_served`.
+#[test]
+fn the_served_openapi_document_is_the_one_the_code_describes() {
+    let generated = serde_json::to_value(movies::openapi()).unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../functions/movies/openapi.json");
+    if std::env::var_os("MV_WRITE_OPENAPI").is_some() {
+        let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
+        std::fs::write(file, text).unwrap();
+    }
+    let served: serde_json::Value = serde_json::from_str(movies::OPENAPI_JSON).unwrap();
+    assert!(
+        served == generated,
+        "functions/movies/openapi.json is stale: regenerate it with \
+         MV_WRITE_OPENAPI=1 cargo test -p movieverse-tests --test api deployment::the_served"
+    );
+}
+
 #[test]
 fn every_template_route_is_documented_in_openapi() {
     let doc = serde_json::to_value(movies::openapi()).unwrap();
