@@ -11,6 +11,8 @@ use shared::domain::{
 use shared::http::PageRequest;
 use shared::stores::{CatalogStore, StoreError};
 
+use movieverse_tests::TestApp;
+
 use crate::catalog_fixtures::*;
 
 /// Runs `$name(store)` against each adapter, as `$name::embedded` and `$name::mongodb`.
@@ -42,6 +44,7 @@ contract!(
     people_upserts_report_what_they_did,
     seed_runs_are_replaced_by_id_and_the_latest_is_found,
     emptiness,
+    fill_empty_writes_a_whole_catalog_once,
     movies_read_back_whole_with_their_rating,
     discover_filters_combine_and_count_exactly,
     discover_sorts_and_pages,
@@ -245,6 +248,64 @@ async fn emptiness(store: &dyn CatalogStore) {
     );
     store.upsert_movie(&movie(5, "One")).await.unwrap();
     assert!(!store.is_empty().await.unwrap());
+}
+
+async fn fill_empty_writes_a_whole_catalog_once(store: &dyn CatalogStore) {
+    let movies = sample();
+    let mut keanu = person(101, "Keanu Reeves");
+    keanu.also_known_as = vec!["Киану Ривз".into()];
+    keanu.popularity = 50.0;
+    let people = vec![keanu, person(201, "Lana Wachowski")];
+    assert!(store
+        .fill_empty(&all_genres(), &movies, &people)
+        .await
+        .unwrap());
+    // Everything reads back as the upserts would have stored it.
+    for movie in &movies {
+        assert_eq!(store.movie(movie.id).await.unwrap().as_ref(), Some(movie));
+    }
+    for person in &people {
+        assert_eq!(
+            store.person(person.id).await.unwrap().as_ref(),
+            Some(person)
+        );
+    }
+    // Relations, search rows and genre counts were written too.
+    let action = ACTION.to_string();
+    let upserted_app = TestApp::embedded().await;
+    let upserted = upserted_app.state.catalog().unwrap();
+    load(upserted, &movies).await;
+    let by_genre = discover_ids(store, &[("genres", &action)]).await;
+    assert!(by_genre.1 > 0);
+    assert_eq!(
+        by_genre,
+        discover_ids(upserted, &[("genres", &action)]).await
+    );
+    assert_eq!(search(store, "matrix", None).await, (vec![1, 2], 2));
+    let named = store
+        .search_people(&SearchText::parse("keanu").unwrap(), first_page())
+        .await
+        .unwrap();
+    assert_eq!(named.total_results, 1);
+    assert_eq!(
+        store.genres_with_counts().await.unwrap(),
+        upserted.genres_with_counts().await.unwrap()
+    );
+    // The same content again is unchanged, as after an import.
+    assert_eq!(
+        store.upsert_movie(&movies[0]).await.unwrap(),
+        UpsertOutcome::Unchanged
+    );
+    assert_eq!(
+        store.upsert_person(&people[0]).await.unwrap(),
+        UpsertOutcome::Unchanged
+    );
+    // A catalog holding movies is left alone.
+    assert!(!store
+        .fill_empty(&all_genres(), &[movie(99, "Another")], &[])
+        .await
+        .unwrap());
+    assert_eq!(store.movie(movie_id(99)).await.unwrap(), None);
 }
 
 fn first_page() -> PageRequest {

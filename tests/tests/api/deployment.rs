@@ -127,7 +127,10 @@ fn template_routes_and_the_watch_router_table_agree() {
 #[test]
 fn the_served_openapi_document_is_the_one_the_code_describes() {
     let generated = serde_json::to_value(movies::openapi()).unwrap();
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../functions/movies/openapi.json");
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../functions/movies/openapi.json"
+    );
     if std::env::var_os("MV_WRITE_OPENAPI").is_some() {
         let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
         std::fs::write(file, text).unwrap();
