@@ -21,25 +21,26 @@ const INSERT_MOVIES: &str = "INSERT INTO catalog_movies (id, title, sort_title, 
      value ->> 'source', value ->> 'content_hash', value ->> 'updated_at', value ->> 'document' \
      FROM json_each(?)";
 
-/// One relation table from the rows' id arrays: `(table, column, array field)`.
-const RELATIONS: [(&str, &str, &str); 3] = [
-    ("catalog_movie_genres", "genre_id", "genres"),
-    ("catalog_movie_keywords", "keyword_id", "keywords"),
-    ("catalog_movie_people", "person_id", "people"),
+/// The relation tables, each filled from `[movie id, related id]` pairs.
+const RELATIONS: [(&str, &str); 3] = [
+    ("catalog_movie_genres", "genre_id"),
+    ("catalog_movie_keywords", "keyword_id"),
+    ("catalog_movie_people", "person_id"),
 ];
 
+/// From `[id, title, original title, overview]` rows.
 const INSERT_MOVIES_FTS: &str = "INSERT INTO catalog_movies_fts \
      (rowid, title, original_title, overview) \
-     SELECT value ->> 'id', value ->> 'title', value ->> 'original_title', value ->> 'overview' \
-     FROM json_each(?)";
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)";
 
 const INSERT_PEOPLE: &str = "INSERT INTO catalog_people \
      (id, name, popularity, content_hash, updated_at, document) \
      SELECT value ->> 'id', value ->> 'name', value ->> 'popularity', value ->> 'content_hash', \
      value ->> 'updated_at', value ->> 'document' FROM json_each(?)";
 
+/// From `[id, name, other names]` rows.
 const INSERT_PEOPLE_FTS: &str = "INSERT INTO catalog_people_fts (rowid, name, also_known_as) \
-     SELECT value ->> 'id', value ->> 'name', value ->> 'also_known_as' FROM json_each(?)";
+     SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)";
 
 pub(super) async fn fill_empty(
     catalog: &EmbeddedCatalog,
@@ -54,14 +55,39 @@ pub(super) async fn fill_empty(
         .filter(|movie| seen.insert(movie.id.get()))
         .map(|movie| MovieRow::new(movie, movie.rating))
         .collect::<Result<Vec<_>, _>>()?;
-    let movie_rows = to_json(&movie_rows)?;
+    let mut relations: [Vec<(i64, i64)>; 3] = Default::default();
+    for row in &movie_rows {
+        for (pairs, ids) in relations
+            .iter_mut()
+            .zip([&row.genres, &row.keywords, &row.people])
+        {
+            pairs.extend(ids.iter().map(|&id| (row.id, id)));
+        }
+    }
+    let movie_search: Vec<_> = movie_rows
+        .iter()
+        .map(|row| (row.id, row.title, row.original_title, row.overview))
+        .collect();
     let mut seen = HashSet::new();
     let person_rows = people
         .iter()
         .filter(|person| seen.insert(person.id.get()))
         .map(PersonRow::new)
         .collect::<Result<Vec<_>, _>>()?;
+    let person_search: Vec<_> = person_rows
+        .iter()
+        .map(|row| (row.id, row.name, row.also_known_as.as_str()))
+        .collect();
+
+    // Serialized before the write lock is taken, so other writers wait only for SQLite.
+    let movie_rows = to_json(&movie_rows)?;
+    let relations = relations
+        .iter()
+        .map(to_json)
+        .collect::<Result<Vec<_>, _>>()?;
+    let movie_search = to_json(&movie_search)?;
     let person_rows = to_json(&person_rows)?;
+    let person_search = to_json(&person_search)?;
 
     // The write lock is taken before the emptiness check, so two first starts at once (the
     // local functions are separate processes) fill the catalog once.
@@ -87,19 +113,18 @@ pub(super) async fn fill_empty(
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-    for (table, column, field) in RELATIONS {
+    for ((table, column), pairs) in RELATIONS.into_iter().zip(&relations) {
         sqlx::query(&format!(
             "INSERT OR IGNORE INTO {table} (movie_id, {column}) \
-             SELECT movie.value ->> 'id', related.value \
-             FROM json_each(?) AS movie, json_each(movie.value, '$.{field}') AS related"
+             SELECT value ->> 0, value ->> 1 FROM json_each(?)"
         ))
-        .bind(&movie_rows)
+        .bind(pairs)
         .execute(&mut *tx)
         .await
         .map_err(db)?;
     }
     sqlx::query(INSERT_MOVIES_FTS)
-        .bind(&movie_rows)
+        .bind(&movie_search)
         .execute(&mut *tx)
         .await
         .map_err(db)?;
@@ -109,7 +134,7 @@ pub(super) async fn fill_empty(
         .await
         .map_err(db)?;
     sqlx::query(INSERT_PEOPLE_FTS)
-        .bind(&person_rows)
+        .bind(&person_search)
         .execute(&mut *tx)
         .await
         .map_err(db)?;

@@ -1,6 +1,8 @@
 //! The rows the embedded catalog stores for a movie or a person, computed once from the domain
-//! value: a single write binds their fields, and a bulk fill sends many of them as one JSON array
-//! that SQLite unpacks with `json_each`, so both paths store exactly the same columns.
+//! value: a single write binds their fields, and a bulk fill sends many of them as JSON arrays
+//! that SQLite unpacks with `json_each`, so both paths store exactly the same columns. What
+//! serializes is only the main table's columns: each statement of a fill parses its whole array,
+//! so the relation and search rows go in small arrays of their own.
 
 use serde::Serialize;
 
@@ -32,12 +34,17 @@ pub(super) struct MovieRow<'a> {
     pub updated_at: String,
     /// The whole movie (with `rating`) as JSON text.
     pub document: String,
-    /// Search fields, empty when absent.
+    /// Search fields, empty when absent (the search table's, sent apart).
+    #[serde(skip)]
     pub original_title: &'a str,
+    #[serde(skip)]
     pub overview: &'a str,
-    /// Relation rows.
+    /// Relation rows (sent apart, as `[movie, related]` pairs).
+    #[serde(skip)]
     pub genres: Vec<i64>,
+    #[serde(skip)]
     pub keywords: Vec<i64>,
+    #[serde(skip)]
     pub people: Vec<i64>,
 }
 
@@ -89,7 +96,8 @@ pub(super) struct PersonRow<'a> {
     pub content_hash: String,
     pub updated_at: String,
     pub document: String,
-    /// Search field: every other name, space-separated.
+    /// Search field: every other name, space-separated (the search table's, sent apart).
+    #[serde(skip)]
     pub also_known_as: String,
 }
 
