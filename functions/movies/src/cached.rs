@@ -36,10 +36,6 @@ pub async fn details(
     append: Append,
 ) -> Result<(bytes::Bytes, CacheStatus), ApiError> {
     let catalog = state.catalog()?;
-    let append = Append {
-        similar: false,
-        ..append
-    };
     let key = state.cache().details_key(id, append.details_variant());
     let answer = state
         .cache()

@@ -68,6 +68,11 @@ fn to_u64(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 
+/// Inserts or renames genres from one JSON array of genres (`upsert_genres`, and a fill).
+pub(super) const UPSERT_GENRES: &str = "INSERT INTO catalog_genres (id, name) \
+     SELECT value ->> 'id', value ->> 'name' FROM json_each(?) \
+     WHERE true ON CONFLICT (id) DO UPDATE SET name = excluded.name";
+
 /// Columns of `catalog_movies` that a summary reads.
 pub(super) const SUMMARY_COLUMNS: &str = "id, title, release_date, poster_path, genre_ids, \
      popularity, vote_average, vote_count, rating_average, rating_count";
@@ -367,15 +372,11 @@ impl CatalogStore for EmbeddedCatalog {
         if genres.is_empty() {
             return Ok(());
         }
-        sqlx::query(
-            "INSERT INTO catalog_genres (id, name) \
-             SELECT json_extract(value, '$.id'), json_extract(value, '$.name') FROM json_each(?) \
-             WHERE true ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-        )
-        .bind(to_json(&genres)?)
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
+        sqlx::query(UPSERT_GENRES)
+            .bind(to_json(&genres)?)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
         Ok(())
     }
 

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::embedded::{db, EmbeddedCatalog};
+use super::embedded::{db, EmbeddedCatalog, UPSERT_GENRES};
 use super::embedded_rows::{to_json, MovieRow, PersonRow};
 use crate::domain::{Genre, Movie, Person};
 use crate::stores::StoreError;
@@ -80,6 +80,7 @@ pub(super) async fn fill_empty(
         .collect();
 
     // Serialized before the write lock is taken, so other writers wait only for SQLite.
+    let genres = to_json(&genres)?;
     let movie_rows = to_json(&movie_rows)?;
     let relations = relations
         .iter()
@@ -99,15 +100,11 @@ pub(super) async fn fill_empty(
     if held.is_some() {
         return Ok(false);
     }
-    sqlx::query(
-        "INSERT INTO catalog_genres (id, name) \
-         SELECT value ->> 'id', value ->> 'name' FROM json_each(?) \
-         WHERE true ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-    )
-    .bind(to_json(&genres)?)
-    .execute(&mut *tx)
-    .await
-    .map_err(db)?;
+    sqlx::query(UPSERT_GENRES)
+        .bind(&genres)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
     sqlx::query(INSERT_MOVIES)
         .bind(&movie_rows)
         .execute(&mut *tx)
