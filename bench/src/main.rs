@@ -30,7 +30,10 @@ use resources::Resources;
 pub type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 fn main() -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread, as each function runs (`tokio::main(flavor = "current_thread")`: Lambda sends
+    // a container one request at a time). A multi-thread runtime here measured work stealing
+    // between two workers and `wrk` on a 2-core machine, which no function ever does.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
@@ -98,17 +101,7 @@ async fn measure(config: &BenchConfig, resources: &Resources) -> Fallible<Report
 /// The functions' JSON log lines (`shared::logging`, `RUST_LOG`, default `info`), formatted as
 /// in Lambda but written nowhere: their CPU cost belongs in the figures, their text does not.
 fn logs_as_in_production() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(filter)
-        .with_current_span(true)
-        .with_span_list(false)
-        .with_target(false)
-        .without_time()
-        .with_writer(std::io::sink)
-        .try_init();
+    shared::logging::init_with_writer(std::io::sink);
 }
 
 async fn interrupted() {

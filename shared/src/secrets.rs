@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_secretsmanager::Client;
+use aws_sdk_secretsmanager::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_secretsmanager::{Client, Config};
 
 /// What the secret contributed to the settings.
 #[derive(Debug, Clone)]
@@ -16,16 +17,46 @@ pub enum SecretSource {
     Failed(String),
 }
 
-/// A Secrets Manager client from the standard AWS configuration chain (region, credentials and
-/// `AWS_ENDPOINT_URL` all come from the environment, as in Lambda).
-pub async fn client() -> Client {
-    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    Client::new(&config)
+/// A Secrets Manager client configured as Lambda configures a function: the region from
+/// `AWS_REGION` (or `AWS_DEFAULT_REGION`), the execution role's credentials from
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, and `AWS_ENDPOINT_URL`
+/// for a local stand-in. A missing setting surfaces as a failed read, never a panic.
+///
+/// Why not aws-config's provider chain: Lambda only ever uses these variables, and the rest of
+/// the chain (profiles, SSO, IMDS, ECS, web identity through its own STS client) added about
+/// half a megabyte to every function binary. A local run against real AWS exports its
+/// credentials first (`aws configure export-credentials --format env`).
+pub fn client() -> Client {
+    client_from(|name| std::env::var(name).ok())
+}
+
+/// [`client`] with the environment given as a lookup, so tests need not touch the process's.
+pub fn client_from(var: impl Fn(&str) -> Option<String>) -> Client {
+    let set = |name: &str| var(name).filter(|value| !value.trim().is_empty());
+    let mut config = Config::builder().behavior_version(BehaviorVersion::latest());
+    if let Some(region) = set("AWS_REGION").or_else(|| set("AWS_DEFAULT_REGION")) {
+        config = config.region(Region::new(region));
+    }
+    if let (Some(key_id), Some(secret)) = (set("AWS_ACCESS_KEY_ID"), set("AWS_SECRET_ACCESS_KEY")) {
+        config = config.credentials_provider(Credentials::new(
+            key_id,
+            secret,
+            set("AWS_SESSION_TOKEN"),
+            None,
+            "environment",
+        ));
+    }
+    if let Some(endpoint) =
+        set("AWS_ENDPOINT_URL_SECRETS_MANAGER").or_else(|| set("AWS_ENDPOINT_URL"))
+    {
+        config = config.endpoint_url(endpoint);
+    }
+    Client::from_conf(config.build())
 }
 
 /// Fetches and parses the secret `id` with a client from the environment.
 pub async fn fetch(id: &str) -> SecretSource {
-    fetch_with(&client().await, id).await
+    fetch_with(&client(), id).await
 }
 
 /// Fetches and parses the secret `id`. Never panics: failures become [`SecretSource::Failed`].

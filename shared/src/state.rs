@@ -4,7 +4,7 @@
 //! request. Building never fails and never waits on a network: pools are lazy, so an unreachable
 //! store at start-up only makes the requests that need it answer 503.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use sqlx::mysql::MySqlPoolOptions;
@@ -39,7 +39,9 @@ struct Inner {
     profiles: StoreSlot<dyn ProfileStore>,
     cache: Cache,
     jwt: Result<JwtKeys, String>,
-    http: reqwest::Client,
+    /// Built on first use: it loads the system's root certificates, a fifth of a start's time,
+    /// and the embedded default never makes an outbound call.
+    http: OnceLock<reqwest::Client>,
 }
 
 impl AppState {
@@ -53,7 +55,7 @@ impl AppState {
     }
 
     pub async fn from_settings(settings: Settings) -> Self {
-        let http = http_client();
+        let http = OnceLock::new();
         let embedded = if uses_embedded(&settings) {
             Some(
                 embedded::open(&settings.data_dir)
@@ -135,7 +137,7 @@ impl AppState {
                 (store, Backend::Embedded)
             })),
             StoreSetting::Production(firebase) => {
-                match profiles::FirebaseProfiles::new(http.clone(), firebase) {
+                match profiles::FirebaseProfiles::new(http.get_or_init(http_client).clone(), firebase) {
                     Ok(store) => StoreSlot::ready(Arc::new(store), Backend::Production),
                     Err(reason) => unavailable("profiles", reason),
                 }
@@ -221,8 +223,9 @@ impl AppState {
         &self.0.cache
     }
 
+    /// The container's one outbound HTTP client (TMDB, Firebase).
     pub fn http(&self) -> &reqwest::Client {
-        &self.0.http
+        self.0.http.get_or_init(http_client)
     }
 
     /// The token keys, or 503 when this container has no signing key (Lambda without a secret).

@@ -104,6 +104,58 @@ async fn redis_cache_round_trips_and_expires() {
     assert_eq!(cache.get_raw(&key).await, None);
 }
 
+/// The client the functions build from Lambda's environment variables reads a real secret.
+#[tokio::test]
+async fn secrets_client_from_the_lambda_environment_reads_the_secret() {
+    let (Some(admin), Some(endpoint)) = (
+        services::secrets_client().await,
+        services::service(services::SECRETS_ENV, "Secrets Manager (moto_server)"),
+    ) else {
+        return;
+    };
+    let id = format!("movieverse/test/{}", uuid::Uuid::new_v4());
+    admin
+        .create_secret()
+        .name(&id)
+        .secret_string(r#"{"JWT_SECRET":"from-the-lambda-environment"}"#)
+        .send()
+        .await
+        .expect("create secret");
+    let env = HashMap::from([
+        ("AWS_REGION", "us-east-1".to_string()),
+        ("AWS_ACCESS_KEY_ID", "test".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", "test".to_string()),
+        ("AWS_SESSION_TOKEN", "session".to_string()),
+        ("AWS_ENDPOINT_URL", endpoint),
+    ]);
+    let client = shared::secrets::client_from(|name| env.get(name).cloned());
+
+    let source = shared::secrets::fetch_with(&client, &id).await;
+
+    assert!(
+        matches!(&source, SecretSource::Loaded(values) if values["JWT_SECRET"] == "from-the-lambda-environment"),
+        "{source:?}"
+    );
+    admin
+        .delete_secret()
+        .secret_id(&id)
+        .force_delete_without_recovery(true)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// Without a region or credentials the read fails cleanly (the function then refuses to start
+/// with a clear reason), it does not panic or hang.
+#[tokio::test]
+async fn secrets_client_without_an_environment_fails_cleanly() {
+    let client = shared::secrets::client_from(|_| None);
+
+    let source = shared::secrets::fetch_with(&client, "movieverse/anything").await;
+
+    assert!(matches!(source, SecretSource::Failed(_)), "{source:?}");
+}
+
 #[tokio::test]
 async fn secrets_manager_secret_becomes_settings_and_env_wins() {
     let Some(client) = services::secrets_client().await else {

@@ -1,8 +1,6 @@
 //! The rows the embedded catalog stores for a movie or a person, computed once from the domain
-//! value: a single write binds their fields, and a bulk fill sends many of them as JSON arrays
-//! that SQLite unpacks with `json_each`, so both paths store exactly the same columns. What
-//! serializes is only the main table's columns: each statement of a fill parses its whole array,
-//! so the relation and search rows go in small arrays of their own.
+//! value: a single write and a bulk fill bind the same fields, so both paths store exactly the
+//! same columns.
 
 use serde::Serialize;
 
@@ -12,7 +10,6 @@ use crate::stores::StoreError;
 
 /// `catalog_movies`, `catalog_movie_{genres,keywords,people}` and `catalog_movies_fts` for one
 /// movie.
-#[derive(Serialize)]
 pub(super) struct MovieRow<'a> {
     pub id: i64,
     pub title: &'a str,
@@ -35,16 +32,11 @@ pub(super) struct MovieRow<'a> {
     /// The whole movie (with `rating`) as JSON text.
     pub document: String,
     /// Search fields, empty when absent (the search table's, sent apart).
-    #[serde(skip)]
     pub original_title: &'a str,
-    #[serde(skip)]
     pub overview: &'a str,
     /// Relation rows (sent apart, as `[movie, related]` pairs).
-    #[serde(skip)]
     pub genres: Vec<i64>,
-    #[serde(skip)]
     pub keywords: Vec<i64>,
-    #[serde(skip)]
     pub people: Vec<i64>,
 }
 
@@ -88,7 +80,6 @@ impl<'a> MovieRow<'a> {
 }
 
 /// `catalog_people` and `catalog_people_fts` for one person.
-#[derive(Serialize)]
 pub(super) struct PersonRow<'a> {
     pub id: i64,
     pub name: &'a str,
@@ -97,7 +88,6 @@ pub(super) struct PersonRow<'a> {
     pub updated_at: String,
     pub document: String,
     /// Search field: every other name, space-separated (the search table's, sent apart).
-    #[serde(skip)]
     pub also_known_as: String,
 }
 
