@@ -17,6 +17,8 @@ where
 {
     let _ = tracing_subscriber::fmt()
         .json()
+        // The builder's own default drops everything below `info`; `Targets` decides instead.
+        .with_max_level(tracing::level_filters::LevelFilter::TRACE)
         .with_writer(writer)
         .with_current_span(true)
         .with_span_list(false)
@@ -54,8 +56,14 @@ mod tests {
     fn unset_or_unreadable_rust_log_means_info() {
         for directives in [None, Some("sqlx=[nonsense")] {
             let filter = filter_from(directives);
-            assert!(filter.would_enable("shared::state", &Level::INFO), "{directives:?}");
-            assert!(!filter.would_enable("shared::state", &Level::DEBUG), "{directives:?}");
+            assert!(
+                filter.would_enable("shared::state", &Level::INFO),
+                "{directives:?}"
+            );
+            assert!(
+                !filter.would_enable("shared::state", &Level::DEBUG),
+                "{directives:?}"
+            );
         }
     }
 }

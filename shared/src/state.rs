@@ -137,7 +137,10 @@ impl AppState {
                 (store, Backend::Embedded)
             })),
             StoreSetting::Production(firebase) => {
-                match profiles::FirebaseProfiles::new(http.get_or_init(http_client).clone(), firebase) {
+                match profiles::FirebaseProfiles::new(
+                    http.get_or_init(http_client).clone(),
+                    firebase,
+                ) {
                     Ok(store) => StoreSlot::ready(Arc::new(store), Backend::Production),
                     Err(reason) => unavailable("profiles", reason),
                 }
