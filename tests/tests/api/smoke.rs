@@ -113,14 +113,7 @@ async fn secrets_client_from_the_lambda_environment_reads_the_secret() {
     ) else {
         return;
     };
-    let id = format!("movieverse/test/{}", uuid::Uuid::new_v4());
-    admin
-        .create_secret()
-        .name(&id)
-        .secret_string(r#"{"JWT_SECRET":"from-the-lambda-environment"}"#)
-        .send()
-        .await
-        .expect("create secret");
+    let id = put_secret(&admin, r#"{"JWT_SECRET":"from-the-lambda-environment"}"#).await;
     let env = HashMap::from([
         ("AWS_REGION", "us-east-1".to_string()),
         ("AWS_ACCESS_KEY_ID", "test".to_string()),
@@ -136,17 +129,11 @@ async fn secrets_client_from_the_lambda_environment_reads_the_secret() {
         matches!(&source, SecretSource::Loaded(values) if values["JWT_SECRET"] == "from-the-lambda-environment"),
         "{source:?}"
     );
-    admin
-        .delete_secret()
-        .secret_id(&id)
-        .force_delete_without_recovery(true)
-        .send()
-        .await
-        .unwrap();
+    delete_secret(&admin, &id).await;
 }
 
-/// Without a region or credentials the read fails cleanly (the function then refuses to start
-/// with a clear reason), it does not panic or hang.
+/// Without a region or credentials the read fails cleanly (the stores it would have configured
+/// then answer 503 naming the reason), it does not panic or hang.
 #[tokio::test]
 async fn secrets_client_without_an_environment_fails_cleanly() {
     let client = shared::secrets::client_from(|_| None);
@@ -161,21 +148,16 @@ async fn secrets_manager_secret_becomes_settings_and_env_wins() {
     let Some(client) = services::secrets_client().await else {
         return;
     };
-    let id = format!("movieverse/test/{}", uuid::Uuid::new_v4());
-    client
-        .create_secret()
-        .name(&id)
-        .secret_string(
-            serde_json::json!({
-                "POSTGRES_URL": "postgres://from-secret@db/accounts",
-                "REDIS_URL": "redis://from-secret:6379",
-                "JWT_SECRET": "0123456789abcdef0123456789abcdef-from-secret",
-            })
-            .to_string(),
-        )
-        .send()
-        .await
-        .expect("create secret");
+    let id = put_secret(
+        &client,
+        &serde_json::json!({
+            "POSTGRES_URL": "postgres://from-secret@db/accounts",
+            "REDIS_URL": "redis://from-secret:6379",
+            "JWT_SECRET": "0123456789abcdef0123456789abcdef-from-secret",
+        })
+        .to_string(),
+    )
+    .await;
 
     let source = shared::secrets::fetch_with(&client, &id).await;
     let env = HashMap::from([(
@@ -194,11 +176,28 @@ async fn secrets_manager_secret_becomes_settings_and_env_wins() {
     let missing = shared::secrets::fetch_with(&client, "movieverse/does-not-exist").await;
     assert!(matches!(missing, SecretSource::Failed(_)));
 
+    delete_secret(&client, &id).await;
+}
+
+/// Creates a secret with a unique name on the test server and returns the name.
+async fn put_secret(client: &aws_sdk_secretsmanager::Client, text: &str) -> String {
+    let id = format!("movieverse/test/{}", uuid::Uuid::new_v4());
+    client
+        .create_secret()
+        .name(&id)
+        .secret_string(text)
+        .send()
+        .await
+        .expect("create secret");
+    id
+}
+
+async fn delete_secret(client: &aws_sdk_secretsmanager::Client, id: &str) {
     client
         .delete_secret()
-        .secret_id(&id)
+        .secret_id(id)
         .force_delete_without_recovery(true)
         .send()
         .await
-        .unwrap();
+        .expect("delete secret");
 }
