@@ -20,8 +20,9 @@ where
     let _ = subscriber(std::env::var("RUST_LOG").ok().as_deref(), writer).try_init();
 }
 
-/// JSON lines to `writer`, filtered by `directives` (the value of `RUST_LOG`).
-fn subscriber<W>(directives: Option<&str>, writer: W) -> impl Subscriber + Send + Sync
+/// JSON lines to `writer`, filtered by `directives` (the value of `RUST_LOG`): what [`init`]
+/// installs, for tests that read what the functions log.
+pub fn subscriber<W>(directives: Option<&str>, writer: W) -> impl Subscriber + Send + Sync
 where
     W: for<'writer> MakeWriter<'writer> + Send + Sync + 'static,
 {

@@ -631,11 +631,8 @@ impl std::io::Write for CapturedLogs {
 async fn token_reuse_is_logged_as_a_security_event_and_secrets_never_are() {
     let logs = CapturedLogs::default();
     let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
+    // The functions' own subscriber, at every level, so a secret in any line would be caught.
+    let subscriber = shared::logging::subscriber(Some("trace"), move || writer.clone());
     // The test runs on one thread: every handler logs to this subscriber.
     let _guard = tracing::subscriber::set_default(subscriber);
 
