@@ -51,6 +51,16 @@ impl AppState {
         // First start of the embedded default: an empty catalog gets the bundled sample. Here
         // and not in `from_settings`, so tests build states over an empty catalog.
         crate::import::seed_sample_if_empty(&state).await;
+        // What that fill leaves for later (the search tables) is built while the first request
+        // is answered, on its own connection; a search that comes first waits for it.
+        let deferred = state.clone();
+        tokio::spawn(async move {
+            if let Ok(catalog) = deferred.catalog() {
+                if let Err(error) = catalog.finish_deferred_work().await {
+                    tracing::warn!(error = %error, "search tables not built yet; the first search will build them");
+                }
+            }
+        });
         state
     }
 

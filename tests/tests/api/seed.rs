@@ -6,8 +6,10 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use shared::catalog_query::{MovieSearch, SearchText};
 use shared::config::keys;
 use shared::domain::{GenreId, MovieId, MovieSource, RatingSummary, SeedStatus, UpsertOutcome};
+use shared::http::PageRequest;
 use shared::import::{ImportOptions, ImportReport, ImportRequest, SourceKind};
 use shared::tmdb::ClientOptions;
 use tokio::time::Instant;
@@ -788,6 +790,88 @@ async fn two_first_starts_at_once_fill_the_catalog_once() {
         popular["total_results"].as_u64(),
         Some(sample.movie_count() as u64)
     );
+}
+
+/// The first start leaves the search tables to be built after its first answer: whichever
+/// process searches or writes first builds them, once, from the stored rows.
+#[tokio::test]
+async fn search_tables_left_by_a_first_start_are_built_once_by_whoever_needs_them() {
+    let app = TestApp::embedded().await;
+    let other = shared::AppState::from_settings(app.state.settings().clone()).await;
+    shared::import::seed_sample_if_empty(&app.state).await;
+    // The other process searches first: it builds the tables.
+    let text = SearchText::parse("fight club").expect("text");
+    let page = PageRequest::new(1, 20).expect("page");
+    let search = MovieSearch { text, year: None };
+    let found = other
+        .catalog()
+        .expect("catalog")
+        .search_movies(&search, page)
+        .await
+        .expect("search");
+    assert_eq!(found.results.first().map(|m| m.id.get()), Some(550));
+    // This process sees them built (no second copy: the same total).
+    let again = app
+        .state
+        .catalog()
+        .expect("catalog")
+        .search_movies(&search, page)
+        .await
+        .expect("search");
+    assert_eq!(again.total_results, found.total_results);
+    let people = app.get("/people/search?q=brad%20pitt").await.json();
+    assert_eq!(people["results"][0]["id"], 287);
+    // Other names are indexed too, as a single write indexes them.
+    let sample = shared::import::SampleSource::bundled().expect("sample");
+    let mut people = sample.person_list();
+    let brad = people
+        .iter_mut()
+        .find(|p| p.id.get() == 287)
+        .expect("Brad Pitt");
+    brad.also_known_as = vec!["Брэд Питт".into()];
+    let fresh = TestApp::embedded().await;
+    let catalog = fresh.state.catalog().expect("catalog");
+    assert!(catalog
+        .fill_empty(sample.genre_list(), &sample.movie_list(), &people)
+        .await
+        .expect("fill"));
+    let found = catalog
+        .search_people(&SearchText::parse("Брэд").expect("text"), page)
+        .await
+        .expect("search");
+    let ids: Vec<i64> = found.results.iter().map(|p| p.id.get()).collect();
+    assert_eq!(ids, vec![287]);
+}
+
+/// A write made before the search tables are built leaves them consistent with the row.
+#[tokio::test]
+async fn a_write_before_the_search_tables_are_built_is_searchable_once() {
+    let app = TestApp::embedded().await;
+    shared::import::seed_sample_if_empty(&app.state).await;
+    let catalog = app.state.catalog().expect("catalog");
+    let mut movie = catalog
+        .movie(MovieId::new(550).expect("id"))
+        .await
+        .expect("read")
+        .expect("movie");
+    movie.title = "Zyzzogeton Nights".into();
+    movie.original_title = Some("Zyzzogeton Nights".into());
+    movie.overview = Some("Nothing like the old one.".into());
+    catalog.upsert_movie(&movie).await.expect("upsert");
+    let page = PageRequest::new(1, 20).expect("page");
+    for (words, expected) in [("zyzzogeton", 1), ("fight club", 0)] {
+        let search = MovieSearch {
+            text: SearchText::parse(words).expect("text"),
+            year: None,
+        };
+        let found = catalog.search_movies(&search, page).await.expect("search");
+        let ids: Vec<i64> = found.results.iter().map(|m| m.id.get()).collect();
+        assert_eq!(
+            ids.iter().filter(|id| **id == 550).count(),
+            expected,
+            "{words}: {ids:?}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
 use super::embedded_rows::{source_text, to_i64, to_json, MovieRow, PersonRow};
+use super::embedded_search_index::SearchIndex;
 use super::embedded_sql::{bind_all, discover_where, order_by, Value, SIMILAR_SCORES};
 use super::CatalogStore;
 use crate::catalog_query::{
@@ -28,11 +29,26 @@ const STORE: &str = "catalog";
 
 pub struct EmbeddedCatalog {
     pool: SqlitePool,
+    search_index: SearchIndex,
 }
 
 impl EmbeddedCatalog {
     pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            search_index: SearchIndex::default(),
+        }
+    }
+
+    /// Builds the search tables a bulk fill left pending, if any: before a search reads them
+    /// and before a write changes a row they index.
+    pub(super) async fn search_index(&self) -> Result<(), StoreError> {
+        self.search_index.ensure(&self.pool).await
+    }
+
+    /// A fill in this process has just left the search tables pending.
+    pub(super) fn search_index_pending(&self) {
+        self.search_index.mark_pending();
     }
 
     pub(super) fn pool(&self) -> &SqlitePool {
@@ -277,6 +293,7 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn upsert_movie(&self, movie: &Movie) -> Result<UpsertOutcome, StoreError> {
+        self.search_index().await?;
         let hash = movie_content_hash(movie);
         let mut tx = self.write_transaction().await?;
         let existing = sqlx::query(
@@ -312,6 +329,7 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn upsert_person(&self, person: &Person) -> Result<UpsertOutcome, StoreError> {
+        self.search_index().await?;
         let row = PersonRow::new(person)?;
         let mut tx = self.write_transaction().await?;
         let stored_hash: Option<String> =
@@ -378,6 +396,10 @@ impl CatalogStore for EmbeddedCatalog {
             .await
             .map_err(db)?;
         Ok(())
+    }
+
+    async fn finish_deferred_work(&self) -> Result<(), StoreError> {
+        self.search_index().await
     }
 
     async fn is_empty(&self) -> Result<bool, StoreError> {
@@ -457,6 +479,7 @@ impl CatalogStore for EmbeddedCatalog {
         search: &MovieSearch,
         page: PageRequest,
     ) -> Result<Page<MovieSummary>, StoreError> {
+        self.search_index().await?;
         if search.text.words().is_empty() {
             return Ok(Page::new(page, 0, Vec::new()));
         }
@@ -596,6 +619,7 @@ impl CatalogStore for EmbeddedCatalog {
         text: &SearchText,
         page: PageRequest,
     ) -> Result<Page<PersonSummary>, StoreError> {
+        self.search_index().await?;
         if text.words().is_empty() {
             return Ok(Page::new(page, 0, Vec::new()));
         }
@@ -643,6 +667,7 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn create_movie(&self, movie: &Movie) -> Result<(), StoreError> {
+        self.search_index().await?;
         let mut tx = self.write_transaction().await?;
         write_movie(&mut tx, movie, movie.rating, true)
             .await
@@ -667,6 +692,7 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn update_movie(&self, movie: &Movie) -> Result<(), StoreError> {
+        self.search_index().await?;
         let mut tx = self.write_transaction().await?;
         let row =
             sqlx::query("SELECT rating_average, rating_count FROM catalog_movies WHERE id = ?")
@@ -684,6 +710,7 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn delete_movie(&self, id: MovieId) -> Result<bool, StoreError> {
+        self.search_index().await?;
         let mut tx = self.write_transaction().await?;
         // Relation rows go with the movie (ON DELETE CASCADE); the search row by hand.
         let deleted = sqlx::query("DELETE FROM catalog_movies WHERE id = ?")

@@ -1,5 +1,6 @@
 //! Filling an empty embedded catalog in one transaction, with multi-row `INSERT … VALUES`
-//! statements whose values are bound parameters. Loading the bundled sample this way takes a
+//! statements whose values are bound parameters; its search tables are built afterwards
+//! (`embedded_search_index.rs`). Loading the bundled sample this way takes a
 //! few tens of milliseconds, where one upsert per movie and person (a dozen statements each)
 //! took about half a second of the first start. Bound values, not a JSON array unpacked by
 //! `json_each`: SQLite then neither parses nor unescapes the stored documents a second time.
@@ -111,19 +112,6 @@ pub(super) async fn fill_empty(
     }
     insert_all(
         &mut tx,
-        "INSERT INTO catalog_movies_fts (rowid, title, original_title, overview) ",
-        &movie_rows,
-        |mut values, row| {
-            values
-                .push_bind(row.id)
-                .push_bind(row.title)
-                .push_bind(row.original_title)
-                .push_bind(row.overview);
-        },
-    )
-    .await?;
-    insert_all(
-        &mut tx,
         "INSERT INTO catalog_people (id, name, popularity, content_hash, updated_at, document) ",
         &person_rows,
         |mut values, row| {
@@ -137,19 +125,13 @@ pub(super) async fn fill_empty(
         },
     )
     .await?;
-    insert_all(
-        &mut tx,
-        "INSERT INTO catalog_people_fts (rowid, name, also_known_as) ",
-        &person_rows,
-        |mut values, row| {
-            values
-                .push_bind(row.id)
-                .push_bind(row.name)
-                .push_bind(row.also_known_as.as_str());
-        },
-    )
-    .await?;
+    // The search tables are built from these rows after the first answer, not before it.
+    sqlx::query("INSERT OR IGNORE INTO catalog_search_pending (id) VALUES (1)")
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
     tx.commit().await.map_err(db)?;
+    catalog.search_index_pending();
     Ok(true)
 }
 

@@ -4,6 +4,7 @@ mod candidates;
 mod embedded;
 mod embedded_fill;
 mod embedded_rows;
+mod embedded_search_index;
 mod embedded_sql;
 mod mongo;
 mod mongo_filters;
@@ -53,9 +54,17 @@ pub trait CatalogStore: CandidateStore + Send + Sync {
     /// True when the catalog holds no movie (the embedded default then loads the sample).
     async fn is_empty(&self) -> Result<bool, StoreError>;
 
+    /// Work a fill left for later (the embedded search tables), done now. Reads and writes that
+    /// need it do it themselves first; a function also starts it right after its state, so it
+    /// runs while the first request is answered rather than before.
+    async fn finish_deferred_work(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Writes a whole catalog into an empty one, all or nothing (the embedded default's first
     /// start); `false`, writing nothing, when the catalog already holds a movie. The embedded
-    /// adapter does it in one transaction of a few statements, which keeps a first start as
+    /// adapter does it in one transaction of a few statements and builds its search tables
+    /// afterwards (see [`CatalogStore::finish_deferred_work`]), which keeps a first start as
     /// fast as any other; this default, one upsert at a time, suits stores that never load the
     /// sample.
     async fn fill_empty(
