@@ -235,17 +235,10 @@ impl Drop for TestRedis {
 /// A Secrets Manager client on the test server (moto_server), with fake credentials.
 pub async fn secrets_client() -> Option<aws_sdk_secretsmanager::Client> {
     let endpoint = service(SECRETS_ENV, "Secrets Manager (moto_server)")?;
-    let config = aws_sdk_secretsmanager::Config::builder()
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new(
-            "test",
-            "test",
-            None,
-            None,
-            "movieverse-tests",
-        ))
-        .build();
-    Some(aws_sdk_secretsmanager::Client::from_conf(config))
+    Some(shared::secrets::client_from(|name| match name {
+        "AWS_REGION" => Some("us-east-1".to_string()),
+        "AWS_ACCESS_KEY_ID" | "AWS_SECRET_ACCESS_KEY" => Some("test".to_string()),
+        "AWS_ENDPOINT_URL" => Some(endpoint.clone()),
+        _ => None,
+    }))
 }
