@@ -13,6 +13,7 @@ mod catalog_store;
 mod deployment;
 mod foundation;
 mod people_api;
+mod pools;
 mod profiles;
 mod profiles_contract;
 mod profiles_fake_rtdb;
