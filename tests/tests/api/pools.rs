@@ -8,7 +8,7 @@ use movieverse_tests::services::{TestMySql, TestPostgres};
 use shared::state::PING_IF_IDLE_FOR;
 
 /// Longer than the idle time after which a pooled connection is checked.
-const IDLE: Duration = Duration::from_millis(PING_IF_IDLE_FOR.as_millis() as u64 + 300);
+const IDLE: Duration = PING_IF_IDLE_FOR.saturating_add(Duration::from_millis(300));
 
 #[tokio::test]
 async fn a_postgres_connection_closed_while_idle_is_replaced() {
