@@ -24,8 +24,8 @@ pub enum SecretSource {
 ///
 /// Why not aws-config's provider chain: Lambda only ever uses these variables, and the rest of
 /// the chain (profiles, SSO, IMDS, ECS, web identity through its own STS client) was 0.27 MB of
-/// machine code in every function binary (`cargo bloat`, at opt-level z). A local run against real AWS exports its
-/// credentials first (`aws configure export-credentials --format env`).
+/// machine code in every function binary (`cargo bloat`, at opt-level z). A local run against
+/// real AWS exports its credentials first (`aws configure export-credentials --format env`).
 pub fn client() -> Client {
     client_from(|name| std::env::var(name).ok())
 }

@@ -479,10 +479,10 @@ impl CatalogStore for EmbeddedCatalog {
         search: &MovieSearch,
         page: PageRequest,
     ) -> Result<Page<MovieSummary>, StoreError> {
-        self.search_index().await?;
         if search.text.words().is_empty() {
             return Ok(Page::new(page, 0, Vec::new()));
         }
+        self.search_index().await?;
         let mut values = vec![Value::Text(search.text.fts5_query())];
         let mut filter = String::new();
         if let Some(year) = search.year {
@@ -619,10 +619,10 @@ impl CatalogStore for EmbeddedCatalog {
         text: &SearchText,
         page: PageRequest,
     ) -> Result<Page<PersonSummary>, StoreError> {
-        self.search_index().await?;
         if text.words().is_empty() {
             return Ok(Page::new(page, 0, Vec::new()));
         }
+        self.search_index().await?;
         let from = "FROM catalog_people_fts JOIN catalog_people p \
                     ON p.id = catalog_people_fts.rowid WHERE catalog_people_fts MATCH ?";
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
