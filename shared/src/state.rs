@@ -170,13 +170,21 @@ impl AppState {
                     Cache::new(Arc::new(redis), Backend::Production, &settings.cache_prefix)
                 }
                 Err(error) => {
-                    tracing::error!(error = %error, "Redis client could not be built; using the in-process cache");
+                    tracing::error!(error = %error, "Redis client could not be built; using an in-process cache");
                     Cache::in_memory(&settings.cache_prefix)
                 }
             },
-            StoreSetting::Embedded => Cache::in_memory(&settings.cache_prefix),
+            StoreSetting::Embedded => match &embedded {
+                Some(Ok(pool)) => Cache::embedded(pool.clone(), &settings.cache_prefix),
+                _ => {
+                    tracing::error!(
+                        "the embedded database is unavailable; using an in-process cache"
+                    );
+                    Cache::in_memory(&settings.cache_prefix)
+                }
+            },
             StoreSetting::Invalid { key, .. } => {
-                tracing::error!(key, "malformed cache setting; using the in-process cache");
+                tracing::error!(key, "malformed cache setting; using an in-process cache");
                 Cache::in_memory(&settings.cache_prefix)
             }
         };
@@ -294,7 +302,8 @@ fn invalid<T: ?Sized>(name: &'static str, key: &str, reason: &str) -> StoreSlot<
 }
 
 fn uses_embedded(settings: &Settings) -> bool {
-    settings.catalog.is_embedded()
+    settings.cache.is_embedded()
+        || settings.catalog.is_embedded()
         || settings.accounts.is_embedded()
         || settings.reviews.is_embedded()
         || settings.profiles.is_embedded()

@@ -1,5 +1,6 @@
-//! The whole API in process: every function's router, dispatched by the same route table that
-//! `cargo lambda watch` uses, over a state built from per-test settings.
+//! The whole API in process, in the deployed shape: every function's router over its own state,
+//! dispatched by the same route table that `cargo lambda watch` uses, all built from one test's
+//! settings.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,17 +34,27 @@ pub fn route_table() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Every function's router behind one service that dispatches by path like API Gateway: the
-/// route table picks the function, and the function's own router sees the untouched request.
-/// (Nesting routers would capture path parameters twice, which production never does.)
-pub fn api_router(state: &AppState) -> Router {
-    let functions: HashMap<String, Router> = HashMap::from([
-        ("movies".to_string(), movies::router(state.clone())),
-        ("people".to_string(), people::router(state.clone())),
-        ("auth".to_string(), auth::router(state.clone())),
-        ("reviews".to_string(), reviews::router(state.clone())),
-        ("profiles".to_string(), profiles::router(state.clone())),
-    ]);
+/// The functions that answer HTTP.
+pub const HTTP_FUNCTIONS: [&str; 5] = ["movies", "people", "auth", "reviews", "profiles"];
+/// Every function, each a container of its own: the HTTP ones and seed (schedule events).
+pub const FUNCTIONS: [&str; 6] = ["movies", "people", "auth", "reviews", "profiles", "seed"];
+
+/// A function's router over `state`: what its `main` hands to `lambda_http::run`.
+pub fn function_router(function: &str, state: AppState) -> Router {
+    match function {
+        "movies" => movies::router(state),
+        "people" => people::router(state),
+        "auth" => auth::router(state),
+        "reviews" => reviews::router(state),
+        "profiles" => profiles::router(state),
+        other => panic!("no HTTP function named {other}"),
+    }
+}
+
+/// The routers of every function behind one service that dispatches by path like API Gateway:
+/// the route table picks the function, and the function's own router sees the untouched
+/// request. (Nesting routers would capture path parameters twice, which production never does.)
+fn gateway(functions: HashMap<String, Router>) -> Router {
     let mut table = matchit::Router::new();
     for (path, function) in route_table() {
         assert!(
@@ -76,9 +87,15 @@ pub fn settings_from(pairs: &[(&str, &str)]) -> Settings {
     RawSettings::merge(&env, SecretSource::None).into_settings()
 }
 
-/// The API over one test's stores.
+/// The API over one test's stores, in the deployed shape: each function runs over its own
+/// [`AppState`] (its own cache tier, pools and per-container memory), built from the same
+/// settings, as six Lambda containers would be. What one function caches, another sees only
+/// through the shared stores and the shared cache.
 pub struct TestApp {
+    /// The test's own container: for arranging data and inspecting stores directly, as an
+    /// operator's tool would. No request goes through it.
     pub state: AppState,
+    functions: HashMap<String, AppState>,
     router: Router,
     pub data_dir: tempfile::TempDir,
     pub postgres: Option<TestPostgres>,
@@ -103,6 +120,40 @@ impl TestApp {
         Some(Self::build(&[], Some(postgres), Some(mysql), Some(mongo), Some(redis)).await)
     }
 
+    /// The settings every container of this app reads: the test's stores and `extra`.
+    pub fn settings_pairs(
+        data_path: &str,
+        extra: &[(&str, &str)],
+        postgres: Option<&TestPostgres>,
+        mysql: Option<&TestMySql>,
+        mongo: Option<&TestMongo>,
+        redis: Option<&TestRedis>,
+    ) -> Vec<(String, String)> {
+        let mut pairs: Vec<(&str, &str)> = vec![
+            (keys::MOVIEVERSE_DATA_DIR, data_path),
+            (keys::MOVIEVERSE_RUN_MIGRATIONS, "true"),
+        ];
+        if let Some(pg) = postgres {
+            pairs.push((keys::POSTGRES_URL, &pg.url));
+        }
+        if let Some(my) = mysql {
+            pairs.push((keys::MYSQL_URL, &my.url));
+        }
+        if let Some(mongo) = mongo {
+            pairs.push((keys::MONGODB_URI, &mongo.uri));
+            pairs.push((keys::MONGODB_DATABASE, &mongo.database));
+        }
+        if let Some(redis) = redis {
+            pairs.push((keys::REDIS_URL, &redis.url));
+            pairs.push((keys::REDIS_KEY_PREFIX, &redis.prefix));
+        }
+        pairs.extend_from_slice(extra);
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
     /// A custom mix: pass the services to use and extra settings.
     pub async fn build(
         extra: &[(&str, &str)],
@@ -113,35 +164,63 @@ impl TestApp {
     ) -> Self {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let data_path = data_dir.path().to_string_lossy().to_string();
-        let mut pairs: Vec<(&str, &str)> = vec![
-            (keys::MOVIEVERSE_DATA_DIR, &data_path),
-            (keys::MOVIEVERSE_RUN_MIGRATIONS, "true"),
-        ];
-        if let Some(pg) = &postgres {
-            pairs.push((keys::POSTGRES_URL, &pg.url));
-        }
-        if let Some(my) = &mysql {
-            pairs.push((keys::MYSQL_URL, &my.url));
-        }
-        if let Some(mongo) = &mongo {
-            pairs.push((keys::MONGODB_URI, &mongo.uri));
-            pairs.push((keys::MONGODB_DATABASE, &mongo.database));
-        }
-        if let Some(redis) = &redis {
-            pairs.push((keys::REDIS_URL, &redis.url));
-            pairs.push((keys::REDIS_KEY_PREFIX, &redis.prefix));
-        }
-        pairs.extend_from_slice(extra);
+        let pairs = Self::settings_pairs(
+            &data_path,
+            extra,
+            postgres.as_ref(),
+            mysql.as_ref(),
+            mongo.as_ref(),
+            redis.as_ref(),
+        );
+        let pairs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        // The test's container migrates (as the operator's `migrate` step would); the
+        // functions then start over migrated stores, one after another like cold starts.
         let state = AppState::from_settings(settings_from(&pairs)).await;
+        let mut settings = settings_from(&pairs);
+        settings.run_migrations = false;
+        let mut functions = HashMap::new();
+        for function in FUNCTIONS {
+            let container = AppState::from_settings(settings.clone()).await;
+            functions.insert(function.to_string(), container);
+        }
+        let router = gateway(
+            HTTP_FUNCTIONS
+                .iter()
+                .map(|name| {
+                    (
+                        name.to_string(),
+                        function_router(name, functions[*name].clone()),
+                    )
+                })
+                .collect(),
+        );
         Self {
-            router: api_router(&state),
             state,
+            functions,
+            router,
             data_dir,
             postgres,
             mysql,
             mongo,
             redis,
         }
+    }
+
+    /// The state of one function's container (e.g. `"movies"`, or `"seed"` to run an import as
+    /// the scheduled function would).
+    pub fn function_state(&self, function: &str) -> &AppState {
+        self.functions
+            .get(function)
+            .unwrap_or_else(|| panic!("no HTTP function named {function}"))
+    }
+
+    /// One function's router over its own container, for requests sent to it alone (as a
+    /// Lambda invocation with an event would be).
+    pub fn function(&self, function: &str) -> Router {
+        function_router(function, self.function_state(function).clone())
     }
 
     /// Sends a request through the API.

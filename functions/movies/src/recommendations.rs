@@ -33,10 +33,12 @@ pub async fn recommendations(
     let reviews = state.reviews()?;
     let profiles = state.profiles()?;
     let key = state.cache().recommendations_key(user);
-    // Single-flight: a burst of misses for one user computes once in this container.
+    // Single-flight: a burst of misses for one user computes once in this container. Never
+    // from the near tier: the user's last review or watchlist change went through another
+    // function, which dropped the shared entry but not this container's near copy.
     let (bytes, status) = state
         .cache()
-        .get_or_load_json(&key, ttl::RECOMMENDATIONS, || async move {
+        .get_or_load_own_json(&key, ttl::RECOMMENDATIONS, || async move {
             let taste = Taste::read(reviews, profiles, user).await?;
             recommend(catalog, &taste).await
         })

@@ -1,4 +1,6 @@
-//! Cache-aside helpers over Redis (production) or an in-process cache (embedded default).
+//! Cache-aside helpers over Redis (production) or a table of the embedded SQLite file (embedded
+//! default). Either way one cache serves every function process, as one Redis serves every
+//! Lambda container; the in-process backend is only a fallback for a cache that cannot be built.
 //!
 //! Values are stored as the exact JSON bytes the API sends, so a cached answer is byte-for-byte
 //! the uncached one (and so is its ETag). Keys are `{prefix}v{VERSION}:{kind}:{id}`: bumping
@@ -9,6 +11,7 @@ mod keys;
 mod memory;
 mod ranking;
 mod redis_backend;
+mod sqlite_backend;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -22,6 +25,7 @@ pub use keys::{kind, DETAILS_VARIANTS};
 pub use memory::MemoryCache;
 pub use ranking::Rankings;
 pub use redis_backend::RedisCache;
+pub use sqlite_backend::SqliteCache;
 
 use crate::stores::{Backend, StoreError};
 
@@ -66,6 +70,13 @@ pub trait CacheBackend: Send + Sync {
     }
 }
 
+/// Whether a read may be answered from this container's near tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    NearAllowed,
+    SharedOnly,
+}
+
 /// Whether an answer came from the cache, for the `X-Cache` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheStatus {
@@ -90,8 +101,8 @@ pub struct Cache {
     prefix: Arc<str>,
     /// Loads under way in this container, so a burst of misses for one key reads the store once.
     inflight: moka::future::Cache<String, Bytes>,
-    /// Values recently read or loaded through a remote backend ([`NEAR_TTL`]); `None` for the
-    /// in-process backend, which is near already.
+    /// Values recently read or loaded through Redis ([`NEAR_TTL`]); `None` for the embedded
+    /// backends, which are near already.
     near: Option<moka::future::Cache<String, Bytes>>,
 }
 
@@ -114,9 +125,15 @@ impl Cache {
         }
     }
 
-    /// An in-process cache, for the embedded default and for tests.
+    /// A cache in this process only: the fallback when neither Redis nor the embedded file can
+    /// be used (other functions then do not see its entries, nor their writes).
     pub fn in_memory(prefix: &str) -> Self {
         Self::new(Arc::new(MemoryCache::new()), Backend::Embedded, prefix)
+    }
+
+    /// The embedded default's cache: a table of the SQLite file every local function opens.
+    pub fn embedded(pool: sqlx::SqlitePool, prefix: &str) -> Self {
+        Self::new(Arc::new(SqliteCache::new(pool)), Backend::Embedded, prefix)
     }
 
     pub fn backend(&self) -> Backend {
@@ -191,13 +208,48 @@ impl Cache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, StoreError>>,
     {
-        if let Some(near) = &self.near {
+        self.load_through(key, ttl, Tier::NearAllowed, load).await
+    }
+
+    /// [`Self::get_or_load_json`] for an entry that belongs to one user (their recommendations):
+    /// never answered from the near tier, whose copy may predate that user's last write made
+    /// through another function, so the user always sees their own writes.
+    pub async fn get_or_load_own_json<T, F, Fut>(
+        &self,
+        key: &str,
+        ttl: Duration,
+        load: F,
+    ) -> Result<(Bytes, CacheStatus), StoreError>
+    where
+        T: Serialize,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
+    {
+        self.load_through(key, ttl, Tier::SharedOnly, load).await
+    }
+
+    async fn load_through<T, F, Fut>(
+        &self,
+        key: &str,
+        ttl: Duration,
+        tier: Tier,
+        load: F,
+    ) -> Result<(Bytes, CacheStatus), StoreError>
+    where
+        T: Serialize,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
+    {
+        let near = self.near.as_ref().filter(|_| tier == Tier::NearAllowed);
+        if let Some(near) = near {
             if let Some(bytes) = near.get(key).await {
                 return Ok((bytes, CacheStatus::Hit));
             }
         }
         if let Some(bytes) = self.get_raw(key).await {
-            self.keep_near(key, &bytes, ttl).await;
+            if near.is_some() {
+                self.keep_near(key, &bytes, ttl).await;
+            }
             return Ok((bytes, CacheStatus::Hit));
         }
         let loaded = self
@@ -208,7 +260,7 @@ impl Cache {
                     serde_json::to_vec(&value).map_err(|e| StoreError::Internal(e.to_string()))?,
                 );
                 // Kept near only once Redis has it: with Redis down, every read stays a miss.
-                if self.write(key, bytes.clone(), ttl).await {
+                if self.write(key, bytes.clone(), ttl).await && near.is_some() {
                     self.keep_near(key, &bytes, ttl).await;
                 }
                 Ok::<_, StoreError>(bytes)

@@ -166,14 +166,7 @@ fn every_template_route_is_served_by_its_function() {
                 .replace("{id}", "550")
                 .replace("{movie_id}", "550")
                 .replace("{user_id}", "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d");
-            let router = match function.as_str() {
-                "movies" => movies::router(app.state.clone()),
-                "people" => people::router(app.state.clone()),
-                "auth" => auth::router(app.state.clone()),
-                "reviews" => reviews::router(app.state.clone()),
-                "profiles" => profiles::router(app.state.clone()),
-                other => panic!("unexpected function {other}"),
-            };
+            let router = app.function(&function);
             let request = axum::http::Request::builder()
                 .method(method.as_str())
                 .uri(&concrete)
@@ -228,14 +221,7 @@ async fn every_http_event_goes_through_its_function() {
             .unwrap_or_else(|e| panic!("{name}: not an API Gateway event: {e}"));
         let (parts, body) = request.into_parts();
         let request = axum::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
-        let router = match function.as_str() {
-            "movies" => movies::router(app.state.clone()),
-            "people" => people::router(app.state.clone()),
-            "auth" => auth::router(app.state.clone()),
-            "reviews" => reviews::router(app.state.clone()),
-            "profiles" => profiles::router(app.state.clone()),
-            other => panic!("{name}: unknown function {other}"),
-        };
+        let router = app.function(&function);
         let response = router.oneshot(request).await.unwrap();
         let status = response.status();
         assert!(

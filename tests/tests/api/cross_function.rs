@@ -1,0 +1,295 @@
+//! Flows that cross functions, in the deployed shape: each function has its own container
+//! (cache tier, pools), so a write made through one function must reach what another serves.
+//! On the embedded default they share one cache table, so the next read sees a write; over
+//! Redis another function's near tier may lag by up to `NEAR_TTL`, never more. A user's own
+//! entries (recommendations) are never served stale to that user, on either backend.
+
+use std::time::{Duration, Instant};
+
+use axum::http::{header, Method, Request, StatusCode};
+use movieverse_tests::{TestApp, TestResponse};
+use serde_json::{json, Value};
+use shared::cache::NEAR_TTL;
+use shared::import::ImportRequest;
+
+use super::catalog_fixtures::load;
+use super::recommend::fixture;
+use super::reviews_api::register;
+
+/// Runs a flow on the embedded default and, when its services exist, the production stores.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn embedded() {
+                super::$name(movieverse_tests::TestApp::embedded().await).await;
+            }
+
+            #[tokio::test]
+            async fn production() {
+                if let Some(app) = movieverse_tests::TestApp::production().await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    )*};
+}
+
+on_both!(
+    a_review_reaches_the_movie_details_and_their_etag,
+    reviews_and_watchlist_changes_reach_recommendations_at_once,
+    a_seed_reaches_the_cached_lists,
+    account_deletion_reaches_reviews_profile_and_tokens,
+);
+
+/// How late another function's write may show: never on the embedded default (one shared
+/// cache table), up to the near tier's TTL over Redis.
+fn staleness_bound(app: &TestApp) -> Duration {
+    if app.redis.is_some() {
+        NEAR_TTL
+    } else {
+        Duration::ZERO
+    }
+}
+
+/// Reads until `fresh` holds, failing if it does not within `bound` (checked once when the
+/// bound is zero: the very next read must see the write).
+async fn within<F>(
+    bound: Duration,
+    what: &str,
+    mut read: impl AsyncFnMut() -> TestResponse,
+    fresh: F,
+) -> TestResponse
+where
+    F: Fn(&TestResponse) -> bool,
+{
+    // Scheduling slack on a loaded machine, not part of the bound being checked.
+    let deadline = Instant::now() + bound + Duration::from_millis(300);
+    loop {
+        let answer = read().await;
+        if fresh(&answer) {
+            return answer;
+        }
+        assert!(
+            !bound.is_zero() && Instant::now() < deadline,
+            "{what}: still stale after {bound:?}: {answer:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn get_with_etag(app: &TestApp, path: &str, etag: &str) -> TestResponse {
+    let request = Request::builder()
+        .uri(path)
+        .header(header::IF_NONE_MATCH, etag)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    app.send(request).await
+}
+
+async fn a_review_reaches_the_movie_details_and_their_etag(app: TestApp) {
+    load(app.state.catalog().expect("catalog"), &fixture()).await;
+    let (_, token) = register(&app, "critic").await;
+    let path = "/movies/2?append=rating";
+    let before = app.get(path).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert_eq!(before.json()["rating"], json!({"average": 0.0, "count": 0}));
+    let old_etag = before.header("etag").expect("etag").to_string();
+    // Cached in the movies function, and the ETag holds while nothing changes.
+    assert_eq!(app.get(path).await.header("x-cache"), Some("hit"));
+    assert_eq!(
+        get_with_etag(&app, path, &old_etag).await.status,
+        StatusCode::NOT_MODIFIED
+    );
+
+    let posted = app
+        .call(
+            Method::POST,
+            "/movies/2/reviews",
+            Some(json!({"rating": 8, "body": "Sharp."})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{posted:?}");
+
+    let bound = staleness_bound(&app);
+    let after = within(
+        bound,
+        "the rating in the details",
+        async || app.get(path).await,
+        |answer| answer.json()["rating"] == json!({"average": 8.0, "count": 1}),
+    )
+    .await;
+    assert_ne!(after.header("etag"), Some(old_etag.as_str()));
+    // The old ETag no longer matches: a client revalidating gets the new body.
+    let revalidated = within(
+        bound,
+        "the old ETag",
+        async || get_with_etag(&app, path, &old_etag).await,
+        |answer| answer.status == StatusCode::OK,
+    )
+    .await;
+    assert_eq!(revalidated.json()["rating"]["count"], 1);
+    // The rating route (reviews function) agrees with the details (movies function).
+    assert_eq!(
+        app.get("/movies/2/rating").await.json()["average"],
+        json!(8.0)
+    );
+}
+
+fn ids(body: &Value) -> Vec<i64> {
+    body["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|m| m["id"].as_i64().expect("id"))
+        .collect()
+}
+
+async fn recommendations(app: &TestApp, token: &str) -> Value {
+    let answer = app
+        .call(Method::GET, "/me/recommendations", None, Some(token))
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+    answer.json()
+}
+
+async fn reviews_and_watchlist_changes_reach_recommendations_at_once(app: TestApp) {
+    load(app.state.catalog().expect("catalog"), &fixture()).await;
+    let (_, token) = register(&app, "viewer").await;
+    // A new user: the cold-start list, every reason `popular`, now cached by movies.
+    let cold = recommendations(&app, &token).await;
+    assert!(cold["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .all(|item| item["reason"] == json!({"kind": "popular"})));
+    let rated = [1, 6, 7];
+    for movie in rated {
+        assert!(ids(&cold).contains(&movie));
+        let posted = app
+            .call(
+                Method::POST,
+                &format!("/movies/{movie}/reviews"),
+                Some(json!({"rating": 10, "body": "Loved it."})),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(posted.status, StatusCode::CREATED, "{posted:?}");
+    }
+
+    // The reviews function wrote; the movies function answers from the user's new taste at
+    // once, never from a copy older than the user's own write.
+    let warm = recommendations(&app, &token).await;
+    let warm_ids = ids(&warm);
+    assert!(
+        rated.iter().all(|movie| !warm_ids.contains(movie)),
+        "rated movies are not recommended: {warm_ids:?}"
+    );
+    assert_eq!(warm["results"][0]["reason"]["kind"], "similar_to", "{warm}");
+
+    // A watchlist change (profiles function) removes the movie at once too.
+    let top = warm_ids[0];
+    let put = app
+        .call(
+            Method::PUT,
+            &format!("/me/watchlist/{top}"),
+            None,
+            Some(&token),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::NO_CONTENT, "{put:?}");
+    let after = ids(&recommendations(&app, &token).await);
+    assert!(
+        !after.contains(&top),
+        "{top} is on the watchlist: {after:?}"
+    );
+}
+
+async fn a_seed_reaches_the_cached_lists(app: TestApp) {
+    let before = app.get("/movies/popular").await;
+    assert_eq!(before.json()["total_results"], 0);
+    assert_eq!(
+        app.get("/movies/popular").await.header("x-cache"),
+        Some("hit")
+    );
+
+    // The scheduled seed runs in its own container.
+    let report = seed::handle(app.function_state("seed"), ImportRequest::sample(), None)
+        .await
+        .expect("sample import");
+    assert!(report.movies > 100, "{report:?}");
+
+    let after = within(
+        staleness_bound(&app),
+        "the popular list",
+        async || app.get("/movies/popular").await,
+        |answer| answer.json()["total_results"] == json!(report.movies),
+    )
+    .await;
+    assert_eq!(after.status, StatusCode::OK);
+    let fight_club = app.get("/movies/550").await;
+    assert_eq!(fight_club.json()["title"], "Fight Club");
+}
+
+async fn account_deletion_reaches_reviews_profile_and_tokens(app: TestApp) {
+    load(app.state.catalog().expect("catalog"), &fixture()).await;
+    let (id, token) = register(&app, "leaving").await;
+    let patched = app
+        .call(
+            Method::PATCH,
+            "/profiles/me",
+            Some(json!({"display_name": "Leaving Soon"})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{patched:?}");
+    let posted = app
+        .call(
+            Method::POST,
+            "/movies/3/reviews",
+            Some(json!({"rating": 6, "body": "Fine."})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::CREATED, "{posted:?}");
+    let review = posted.json()["id"].as_i64().expect("review id");
+    assert_eq!(
+        app.get(&format!("/reviews/{review}")).await.json()["author_deleted"],
+        false
+    );
+
+    let deleted = app
+        .call(
+            Method::DELETE,
+            "/auth/me",
+            Some(json!({"password": "correct horse battery staple"})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{deleted:?}");
+
+    // The review stays, anonymised, and the movie's rating still counts it.
+    let kept = app.get(&format!("/reviews/{review}")).await;
+    assert_eq!(kept.status, StatusCode::OK);
+    assert_eq!(kept.json()["author_deleted"], true, "{kept:?}");
+    assert_eq!(app.get("/movies/3/rating").await.json()["count"], 1);
+    // The profile is gone, and the token opens nothing in any function.
+    app.get(&format!("/profiles/{id}"))
+        .await
+        .problem(StatusCode::NOT_FOUND);
+    for (method, path, body) in [
+        (Method::GET, "/auth/me", None),
+        (Method::GET, "/me/recommendations", None),
+        (Method::GET, "/me/watchlist", None),
+        (
+            Method::POST,
+            "/movies/4/reviews",
+            Some(json!({"rating": 5, "body": "Again."})),
+        ),
+    ] {
+        app.call(method.clone(), path, body, Some(&token))
+            .await
+            .problem(StatusCode::UNAUTHORIZED);
+    }
+}
