@@ -87,5 +87,9 @@ fi
 # --- the tests ----------------------------------------------------------------------------------
 export MV_CFN_LINT="$VENV/bin/cfn-lint"
 export RUST_LOG="${RUST_LOG:-warn}"
+# The end-to-end tests start the real function binaries as separate processes; a test cannot
+# build them while `cargo test` holds the build directory, so they are built first.
+say "building the function binaries"
+cargo build --workspace --bins
 say "running cargo test --workspace"
 cargo test --workspace --all-targets --no-fail-fast "$@"

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use bytes::Bytes;
 use serde_json::Value;
@@ -14,6 +14,8 @@ use shared::secrets::SecretSource;
 use shared::AppState;
 use tower::ServiceExt;
 
+use crate::client::ApiClient;
+use crate::deployed::DeployedApi;
 use crate::services::{TestMongo, TestMySql, TestPostgres, TestRedis};
 
 /// The `[workspace.metadata.lambda.watch.router]` table: path → function.
@@ -96,6 +98,8 @@ pub struct TestApp {
     /// operator's tool would. No request goes through it.
     pub state: AppState,
     functions: HashMap<String, AppState>,
+    /// The settings every container reads, as environment variables.
+    env: Vec<(String, String)>,
     router: Router,
     pub data_dir: tempfile::TempDir,
     pub postgres: Option<TestPostgres>,
@@ -172,6 +176,7 @@ impl TestApp {
             mongo.as_ref(),
             redis.as_ref(),
         );
+        let env = pairs.clone();
         let pairs: Vec<(&str, &str)> = pairs
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -200,6 +205,7 @@ impl TestApp {
         Self {
             state,
             functions,
+            env,
             router,
             data_dir,
             postgres,
@@ -223,6 +229,18 @@ impl TestApp {
         function_router(function, self.function_state(function).clone())
     }
 
+    /// The same API as real processes ([`DeployedApi`]) over this app's stores and data dir,
+    /// which this app's own container has already migrated.
+    pub async fn deploy(&self) -> DeployedApi {
+        let env: Vec<(String, String)> = self
+            .env
+            .iter()
+            .filter(|(key, _)| key != keys::MOVIEVERSE_RUN_MIGRATIONS)
+            .cloned()
+            .collect();
+        DeployedApi::start(&env, self.data_dir.path()).await
+    }
+
     /// Sends a request through the API.
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
         let response = self
@@ -244,7 +262,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
-        self.call(Method::GET, path, None, None).await
+        ApiClient::get(self, path).await
     }
 
     /// A request with an optional JSON body and bearer token.
@@ -255,18 +273,7 @@ impl TestApp {
         body: Option<Value>,
         token: Option<&str>,
     ) -> TestResponse {
-        let mut request = Request::builder().method(method).uri(path);
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let body = match body {
-            Some(json) => {
-                request = request.header(header::CONTENT_TYPE, "application/json");
-                Body::from(json.to_string())
-            }
-            None => Body::empty(),
-        };
-        self.send(request.body(body).expect("request")).await
+        ApiClient::call(self, method, path, body, token).await
     }
 
     /// An access token for a user id and role, signed with this app's key.

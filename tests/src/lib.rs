@@ -5,6 +5,10 @@
 //! service skips the test loudly, except under `CI=true`, where it fails.
 
 pub mod app;
+pub mod client;
+pub mod deployed;
 pub mod services;
+pub mod template;
 
 pub use app::{TestApp, TestResponse};
+pub use client::ApiClient;

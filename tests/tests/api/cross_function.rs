@@ -6,41 +6,122 @@
 
 use std::time::{Duration, Instant};
 
-use axum::http::{header, Method, Request, StatusCode};
-use movieverse_tests::{TestApp, TestResponse};
+use axum::http::{Method, StatusCode};
+use movieverse_tests::services::{TestMongo, TestMySql, TestPostgres, TestRedis};
+use movieverse_tests::{ApiClient, TestApp, TestResponse};
 use serde_json::{json, Value};
 use shared::cache::NEAR_TTL;
-use shared::import::ImportRequest;
+use shared::config::keys;
+use wiremock::MockServer;
 
 use super::catalog_fixtures::load;
 use super::recommend::fixture;
-use super::reviews_api::register;
 
-/// Runs a flow on the embedded default and, when its services exist, the production stores.
-macro_rules! on_both {
+#[derive(Clone, Copy)]
+pub enum On {
+    Embedded,
+    Production,
+}
+
+/// An app over `on`'s stores, whose seed imports from `tmdb`; `None` when a service is missing.
+async fn app(on: On, tmdb: &MockServer) -> Option<TestApp> {
+    let uri = tmdb.uri();
+    let extra = [
+        (keys::TMDB_API_TOKEN, "test-v4-read-token"),
+        (keys::TMDB_BASE_URL, uri.as_str()),
+    ];
+    Some(match on {
+        On::Embedded => TestApp::build(&extra, None, None, None, None).await,
+        On::Production => {
+            TestApp::build(
+                &extra,
+                Some(TestPostgres::create().await?),
+                Some(TestMySql::create().await?),
+                Some(TestMongo::create()?),
+                Some(TestRedis::create()?),
+            )
+            .await
+        }
+    })
+}
+
+/// Runs a flow on both backends, through the in-process harness (each function its own
+/// state) and through the real function binaries as separate processes.
+macro_rules! in_every_shape {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
+            use super::On;
+
+            async fn run(on: On, processes: bool) {
+                let tmdb = crate::seed::tmdb().await;
+                let Some(app) = super::app(on, &tmdb).await else {
+                    return;
+                };
+                super::arrange(&app).await;
+                if processes {
+                    let deployed = app.deploy().await;
+                    super::$name(&app, &deployed).await;
+                } else {
+                    super::$name(&app, &app).await;
+                }
+            }
+
             #[tokio::test]
             async fn embedded() {
-                super::$name(movieverse_tests::TestApp::embedded().await).await;
+                run(On::Embedded, false).await;
             }
 
             #[tokio::test]
             async fn production() {
-                if let Some(app) = movieverse_tests::TestApp::production().await {
-                    super::$name(app).await;
-                }
+                run(On::Production, false).await;
+            }
+
+            #[tokio::test]
+            async fn embedded_processes() {
+                run(On::Embedded, true).await;
+            }
+
+            #[tokio::test]
+            async fn production_processes() {
+                run(On::Production, true).await;
             }
         }
     )*};
 }
 
-on_both!(
+in_every_shape!(
     a_review_reaches_the_movie_details_and_their_etag,
     reviews_and_watchlist_changes_reach_recommendations_at_once,
     a_seed_reaches_the_cached_lists,
     account_deletion_reaches_reviews_profile_and_tokens,
 );
+
+/// The catalog every flow starts from, written before any function starts (a first start of
+/// the embedded default then finds a catalog and loads no sample).
+async fn arrange(app: &TestApp) {
+    load(app.state.catalog().expect("catalog"), &fixture()).await;
+}
+
+/// A registered account's id and access token.
+async fn register(api: &impl ApiClient, name: &str) -> (String, String) {
+    let response = api
+        .call(
+            Method::POST,
+            "/auth/register",
+            Some(
+                json!({"username": name, "email": format!("{name}@example.com"),
+                "password": "correct horse battery staple"}),
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{response:?}");
+    let body = response.json();
+    (
+        body["user"]["id"].as_str().expect("id").to_string(),
+        body["access_token"].as_str().expect("token").to_string(),
+    )
+}
 
 /// How late another function's write may show: never on the embedded default (one shared
 /// cache table), up to the near tier's TTL over Redis.
@@ -78,31 +159,26 @@ where
     }
 }
 
-async fn get_with_etag(app: &TestApp, path: &str, etag: &str) -> TestResponse {
-    let request = Request::builder()
-        .uri(path)
-        .header(header::IF_NONE_MATCH, etag)
-        .body(axum::body::Body::empty())
-        .expect("request");
-    app.send(request).await
+async fn get_with_etag(api: &impl ApiClient, path: &str, etag: &str) -> TestResponse {
+    api.request(Method::GET, path, None, &[("if-none-match", etag)])
+        .await
 }
 
-async fn a_review_reaches_the_movie_details_and_their_etag(app: TestApp) {
-    load(app.state.catalog().expect("catalog"), &fixture()).await;
-    let (_, token) = register(&app, "critic").await;
+async fn a_review_reaches_the_movie_details_and_their_etag(app: &TestApp, api: &impl ApiClient) {
+    let (_, token) = register(api, "critic").await;
     let path = "/movies/2?append=rating";
-    let before = app.get(path).await;
+    let before = api.get(path).await;
     assert_eq!(before.status, StatusCode::OK);
     assert_eq!(before.json()["rating"], json!({"average": 0.0, "count": 0}));
     let old_etag = before.header("etag").expect("etag").to_string();
     // Cached in the movies function, and the ETag holds while nothing changes.
-    assert_eq!(app.get(path).await.header("x-cache"), Some("hit"));
+    assert_eq!(api.get(path).await.header("x-cache"), Some("hit"));
     assert_eq!(
-        get_with_etag(&app, path, &old_etag).await.status,
+        get_with_etag(api, path, &old_etag).await.status,
         StatusCode::NOT_MODIFIED
     );
 
-    let posted = app
+    let posted = api
         .call(
             Method::POST,
             "/movies/2/reviews",
@@ -112,11 +188,11 @@ async fn a_review_reaches_the_movie_details_and_their_etag(app: TestApp) {
         .await;
     assert_eq!(posted.status, StatusCode::CREATED, "{posted:?}");
 
-    let bound = staleness_bound(&app);
+    let bound = staleness_bound(app);
     let after = within(
         bound,
         "the rating in the details",
-        async || app.get(path).await,
+        async || api.get(path).await,
         |answer| answer.json()["rating"] == json!({"average": 8.0, "count": 1}),
     )
     .await;
@@ -125,14 +201,14 @@ async fn a_review_reaches_the_movie_details_and_their_etag(app: TestApp) {
     let revalidated = within(
         bound,
         "the old ETag",
-        async || get_with_etag(&app, path, &old_etag).await,
+        async || get_with_etag(api, path, &old_etag).await,
         |answer| answer.status == StatusCode::OK,
     )
     .await;
     assert_eq!(revalidated.json()["rating"]["count"], 1);
     // The rating route (reviews function) agrees with the details (movies function).
     assert_eq!(
-        app.get("/movies/2/rating").await.json()["average"],
+        api.get("/movies/2/rating").await.json()["average"],
         json!(8.0)
     );
 }
@@ -146,19 +222,21 @@ fn ids(body: &Value) -> Vec<i64> {
         .collect()
 }
 
-async fn recommendations(app: &TestApp, token: &str) -> Value {
-    let answer = app
+async fn recommendations(api: &impl ApiClient, token: &str) -> Value {
+    let answer = api
         .call(Method::GET, "/me/recommendations", None, Some(token))
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
     answer.json()
 }
 
-async fn reviews_and_watchlist_changes_reach_recommendations_at_once(app: TestApp) {
-    load(app.state.catalog().expect("catalog"), &fixture()).await;
-    let (_, token) = register(&app, "viewer").await;
+async fn reviews_and_watchlist_changes_reach_recommendations_at_once(
+    _: &TestApp,
+    api: &impl ApiClient,
+) {
+    let (_, token) = register(api, "viewer").await;
     // A new user: the cold-start list, every reason `popular`, now cached by movies.
-    let cold = recommendations(&app, &token).await;
+    let cold = recommendations(api, &token).await;
     assert!(cold["results"]
         .as_array()
         .expect("results")
@@ -167,7 +245,7 @@ async fn reviews_and_watchlist_changes_reach_recommendations_at_once(app: TestAp
     let rated = [1, 6, 7];
     for movie in rated {
         assert!(ids(&cold).contains(&movie));
-        let posted = app
+        let posted = api
             .call(
                 Method::POST,
                 &format!("/movies/{movie}/reviews"),
@@ -180,7 +258,7 @@ async fn reviews_and_watchlist_changes_reach_recommendations_at_once(app: TestAp
 
     // The reviews function wrote; the movies function answers from the user's new taste at
     // once, never from a copy older than the user's own write.
-    let warm = recommendations(&app, &token).await;
+    let warm = recommendations(api, &token).await;
     let warm_ids = ids(&warm);
     assert!(
         rated.iter().all(|movie| !warm_ids.contains(movie)),
@@ -190,7 +268,7 @@ async fn reviews_and_watchlist_changes_reach_recommendations_at_once(app: TestAp
 
     // A watchlist change (profiles function) removes the movie at once too.
     let top = warm_ids[0];
-    let put = app
+    let put = api
         .call(
             Method::PUT,
             &format!("/me/watchlist/{top}"),
@@ -199,43 +277,42 @@ async fn reviews_and_watchlist_changes_reach_recommendations_at_once(app: TestAp
         )
         .await;
     assert_eq!(put.status, StatusCode::NO_CONTENT, "{put:?}");
-    let after = ids(&recommendations(&app, &token).await);
+    let after = ids(&recommendations(api, &token).await);
     assert!(
         !after.contains(&top),
         "{top} is on the watchlist: {after:?}"
     );
 }
 
-async fn a_seed_reaches_the_cached_lists(app: TestApp) {
-    let before = app.get("/movies/popular").await;
-    assert_eq!(before.json()["total_results"], 0);
+async fn a_seed_reaches_the_cached_lists(app: &TestApp, api: &impl ApiClient) {
+    let before = api.get("/movies/popular").await.json()["total_results"]
+        .as_u64()
+        .expect("total");
     assert_eq!(
-        app.get("/movies/popular").await.header("x-cache"),
+        api.get("/movies/popular").await.header("x-cache"),
         Some("hit")
     );
 
-    // The scheduled seed runs in its own container.
-    let report = seed::handle(app.function_state("seed"), ImportRequest::sample(), None)
-        .await
-        .expect("sample import");
-    assert!(report.movies > 100, "{report:?}");
+    // The scheduled seed runs in its own container: four movies new to the catalog.
+    let report = api.seed(&json!({"source": "tmdb", "pages": 1})).await;
+    assert_eq!(report["status"], "completed", "{report}");
+    assert_eq!(report["movies"], 4, "{report}");
 
     let after = within(
-        staleness_bound(&app),
+        staleness_bound(app),
         "the popular list",
-        async || app.get("/movies/popular").await,
-        |answer| answer.json()["total_results"] == json!(report.movies),
+        async || api.get("/movies/popular").await,
+        |answer| answer.json()["total_results"] == json!(before + 4),
     )
     .await;
     assert_eq!(after.status, StatusCode::OK);
-    let fight_club = app.get("/movies/550").await;
-    assert_eq!(fight_club.json()["title"], "Fight Club");
+    let imported = api.get("/movies/9100101").await;
+    assert_eq!(imported.json()["title"], "The Salt Cartographer");
 }
 
-async fn account_deletion_reaches_reviews_profile_and_tokens(app: TestApp) {
-    load(app.state.catalog().expect("catalog"), &fixture()).await;
-    let (id, token) = register(&app, "leaving").await;
-    let patched = app
+async fn account_deletion_reaches_reviews_profile_and_tokens(_: &TestApp, api: &impl ApiClient) {
+    let (id, token) = register(api, "leaving").await;
+    let patched = api
         .call(
             Method::PATCH,
             "/profiles/me",
@@ -244,7 +321,7 @@ async fn account_deletion_reaches_reviews_profile_and_tokens(app: TestApp) {
         )
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{patched:?}");
-    let posted = app
+    let posted = api
         .call(
             Method::POST,
             "/movies/3/reviews",
@@ -255,11 +332,11 @@ async fn account_deletion_reaches_reviews_profile_and_tokens(app: TestApp) {
     assert_eq!(posted.status, StatusCode::CREATED, "{posted:?}");
     let review = posted.json()["id"].as_i64().expect("review id");
     assert_eq!(
-        app.get(&format!("/reviews/{review}")).await.json()["author_deleted"],
+        api.get(&format!("/reviews/{review}")).await.json()["author_deleted"],
         false
     );
 
-    let deleted = app
+    let deleted = api
         .call(
             Method::DELETE,
             "/auth/me",
@@ -270,12 +347,12 @@ async fn account_deletion_reaches_reviews_profile_and_tokens(app: TestApp) {
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{deleted:?}");
 
     // The review stays, anonymised, and the movie's rating still counts it.
-    let kept = app.get(&format!("/reviews/{review}")).await;
+    let kept = api.get(&format!("/reviews/{review}")).await;
     assert_eq!(kept.status, StatusCode::OK);
     assert_eq!(kept.json()["author_deleted"], true, "{kept:?}");
-    assert_eq!(app.get("/movies/3/rating").await.json()["count"], 1);
+    assert_eq!(api.get("/movies/3/rating").await.json()["count"], 1);
     // The profile is gone, and the token opens nothing in any function.
-    app.get(&format!("/profiles/{id}"))
+    api.get(&format!("/profiles/{id}"))
         .await
         .problem(StatusCode::NOT_FOUND);
     for (method, path, body) in [
@@ -288,7 +365,7 @@ async fn account_deletion_reaches_reviews_profile_and_tokens(app: TestApp) {
             Some(json!({"rating": 5, "body": "Again."})),
         ),
     ] {
-        app.call(method.clone(), path, body, Some(&token))
+        api.call(method.clone(), path, body, Some(&token))
             .await
             .problem(StatusCode::UNAUTHORIZED);
     }

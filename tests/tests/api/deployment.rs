@@ -2,51 +2,12 @@
 //! the sample events agree with each other and with the code.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use axum::http::StatusCode;
 use movieverse_tests::app::route_table;
+use movieverse_tests::template::{root, template, template_routes};
 use movieverse_tests::TestApp;
-use serde_yaml::Value;
 use tower::ServiceExt;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn template() -> Value {
-    let text = std::fs::read_to_string(root().join("template.yaml")).expect("template.yaml");
-    serde_yaml::from_str(&text).expect("template.yaml is YAML")
-}
-
-/// (function binary, METHOD, path) for every HttpApi event of the template.
-fn template_routes() -> BTreeSet<(String, String, String)> {
-    let template = template();
-    let mut routes = BTreeSet::new();
-    for (_, resource) in template["Resources"].as_mapping().expect("Resources") {
-        if resource["Type"] != "AWS::Serverless::Function" {
-            continue;
-        }
-        let binary = resource["Metadata"]["BuildProperties"]["Binary"]
-            .as_str()
-            .expect("Binary")
-            .to_string();
-        let Some(events) = resource["Properties"]["Events"].as_mapping() else {
-            continue;
-        };
-        for (_, event) in events {
-            if event["Type"] == "HttpApi" {
-                let props = &event["Properties"];
-                routes.insert((
-                    binary.clone(),
-                    props["Method"].as_str().expect("Method").to_string(),
-                    props["Path"].as_str().expect("Path").to_string(),
-                ));
-            }
-        }
-    }
-    routes
-}
 
 #[test]
 fn the_template_passes_cfn_lint() {

@@ -16,6 +16,7 @@ mod deployment;
 mod foundation;
 mod people_api;
 mod pools;
+mod processes;
 mod profiles;
 mod profiles_contract;
 mod profiles_fake_rtdb;

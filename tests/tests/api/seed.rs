@@ -36,7 +36,7 @@ fn ok(body: Value) -> ResponseTemplate {
 
 /// A TMDB serving the fixtures: genres, the four lists (page 1), four movies and six people.
 /// Mocks mounted later by a test take precedence when given a higher priority (lower number).
-async fn tmdb() -> MockServer {
+pub(crate) async fn tmdb() -> MockServer {
     let server = MockServer::start().await;
     let routes = [
         ("/genre/movie/list", "genre_movie_list.json"),
