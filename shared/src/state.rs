@@ -345,14 +345,15 @@ pub fn mysql_pool(url: &str) -> Result<sqlx::MySqlPool, String> {
         .map_err(|e| format!("bad MYSQL_URL: {}", redact(&e)))
 }
 
-/// The pools' acquire check (see [`PING_IF_IDLE_FOR`]); an error makes sqlx drop the connection
-/// and hand out another.
+/// The pools' acquire check (see [`PING_IF_IDLE_FOR`], and [`crate::stores::reconnect`] for the
+/// moments after a connection was lost); an error makes sqlx drop the connection and hand out
+/// another.
 fn ping_if_idle<C: sqlx::Connection>(
     connection: &mut C,
     metadata: sqlx::pool::PoolConnectionMetadata,
 ) -> futures::future::BoxFuture<'_, Result<bool, sqlx::Error>> {
     Box::pin(async move {
-        if metadata.idle_for >= PING_IF_IDLE_FOR {
+        if metadata.idle_for >= PING_IF_IDLE_FOR || crate::stores::reconnect::recently_lost() {
             connection.ping().await?;
         }
         Ok(true)

@@ -1,5 +1,6 @@
 //! Redis cache backend over one lazily-connected `ConnectionManager` per container.
 
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -40,6 +41,22 @@ fn err(error: redis::RedisError) -> CacheError {
     CacheError(error.to_string())
 }
 
+/// Runs a command, and once more if its connection was dropped (a failover, an idle timeout on
+/// the server or a NAT): the manager reconnects, and a cut costs no read and no counted hit.
+async fn once_more_if_dropped<T, F, Fut>(mut command: F) -> Result<T, CacheError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = redis::RedisResult<T>>,
+{
+    match command().await {
+        Err(error) if error.is_connection_dropped() || error.is_io_error() => {
+            tracing::warn!(error = %error, "the Redis connection was dropped; sending again");
+            command().await.map_err(err)
+        }
+        result => result.map_err(err),
+    }
+}
+
 #[async_trait::async_trait]
 impl CacheBackend for RedisCache {
     fn redis(&self) -> Option<ConnectionManager> {
@@ -47,45 +64,56 @@ impl CacheBackend for RedisCache {
     }
 
     async fn get(&self, key: &str) -> Result<Option<Bytes>, CacheError> {
-        let mut conn = self.connection.clone();
-        let value: Option<Vec<u8>> = conn.get(key).await.map_err(err)?;
+        let value: Option<Vec<u8>> = once_more_if_dropped(|| {
+            let mut conn = self.connection.clone();
+            async move { conn.get(key).await }
+        })
+        .await?;
         Ok(value.map(Bytes::from))
     }
 
     async fn set(&self, key: &str, value: Bytes, ttl: Duration) -> Result<(), CacheError> {
-        let mut conn = self.connection.clone();
         let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-        redis::cmd("SET")
+        let set = redis::cmd("SET")
             .arg(key)
             .arg(value.as_ref())
             .arg("PX")
             .arg(millis)
-            .query_async::<()>(&mut conn)
-            .await
-            .map_err(err)
+            .clone();
+        once_more_if_dropped(|| {
+            let mut conn = self.connection.clone();
+            let set = set.clone();
+            async move { set.query_async::<()>(&mut conn).await }
+        })
+        .await
     }
 
     async fn delete(&self, keys: &[String]) -> Result<(), CacheError> {
-        let mut conn = self.connection.clone();
-        conn.del::<_, ()>(keys).await.map_err(err)
+        once_more_if_dropped(|| {
+            let mut conn = self.connection.clone();
+            async move { conn.del::<_, ()>(keys).await }
+        })
+        .await
     }
 
     async fn incr(&self, key: &str, window: Duration) -> Result<(u64, Duration), CacheError> {
-        let mut conn = self.connection.clone();
         let millis = u64::try_from(window.as_millis()).unwrap_or(u64::MAX).max(1);
         // INCR and PEXPIRE NX in one round trip: the window starts at the first hit only.
-        let (count, ttl): (u64, i64) = redis::pipe()
-            .atomic()
+        let mut pipe = redis::pipe();
+        pipe.atomic()
             .incr(key, 1u64)
             .cmd("PEXPIRE")
             .arg(key)
             .arg(millis)
             .arg("NX")
             .ignore()
-            .pttl(key)
-            .query_async(&mut conn)
-            .await
-            .map_err(err)?;
+            .pttl(key);
+        let (count, ttl): (u64, i64) = once_more_if_dropped(|| {
+            let mut conn = self.connection.clone();
+            let pipe = pipe.clone();
+            async move { pipe.query_async(&mut conn).await }
+        })
+        .await?;
         let left = u64::try_from(ttl).unwrap_or(millis);
         Ok((count, Duration::from_millis(left)))
     }

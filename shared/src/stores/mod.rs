@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod catalog;
 pub mod embedded;
 pub mod profiles;
+pub mod reconnect;
 pub mod reviews;
 
 use std::sync::Arc;

@@ -23,6 +23,7 @@ mod profiles_fake_rtdb;
 mod profiles_firebase;
 mod recommend;
 mod recommend_store;
+mod reconnect;
 mod reviews_api;
 mod reviews_store;
 mod seed;

@@ -19,6 +19,7 @@ use super::{
 use crate::auth::password::PasswordHash;
 use crate::auth::refresh::TokenHash;
 use crate::domain::UserId;
+use crate::stores::reconnect::read_retrying;
 use crate::stores::StoreError;
 
 const STORE: &str = "accounts";
@@ -96,14 +97,15 @@ impl AccountStore for PostgresAccounts {
             return Ok(HashMap::new());
         }
         let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
-        let rows = sqlx::query(
-            "SELECT id, username::text AS username FROM users \
-             WHERE id = ANY($1) AND status = 'active'",
-        )
-        .bind(&ids)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let rows = read_retrying(STORE, || {
+            sqlx::query(
+                "SELECT id, username::text AS username FROM users \
+                 WHERE id = ANY($1) AND status = 'active'",
+            )
+            .bind(&ids)
+            .fetch_all(&self.pool)
+        })
+        .await?;
         rows.iter()
             .map(|row| {
                 Ok((
@@ -151,40 +153,39 @@ impl AccountStore for PostgresAccounts {
 
     async fn find_by_login(&self, login: &str) -> Result<Option<Account>, StoreError> {
         // Usernames never contain '@' and emails always do, so at most one row matches.
-        sqlx::query(&format!(
+        let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM users WHERE username = $1::citext OR email = $1::citext LIMIT 1"
-        ))
-        .bind(login)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?
+        );
+        read_retrying(STORE, || {
+            sqlx::query(&sql).bind(login).fetch_optional(&self.pool)
+        })
+        .await?
         .as_ref()
         .map(account_from)
         .transpose()
     }
 
     async fn find(&self, id: UserId) -> Result<Option<Account>, StoreError> {
-        sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1"
-        ))
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1");
+        read_retrying(STORE, || {
+            sqlx::query(&sql).bind(id.0).fetch_optional(&self.pool)
+        })
+        .await?
         .as_ref()
         .map(account_from)
         .transpose()
     }
 
     async fn status(&self, id: UserId) -> Result<AccountState, StoreError> {
-        let status: Option<String> = sqlx::query_scalar(
-            "SELECT status FROM users WHERE id = $1 \
-             UNION ALL SELECT 'deleted' FROM deleted_accounts WHERE id = $1 LIMIT 1",
-        )
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?;
+        let status: Option<String> = read_retrying(STORE, || {
+            sqlx::query_scalar(
+                "SELECT status FROM users WHERE id = $1 \
+                 UNION ALL SELECT 'deleted' FROM deleted_accounts WHERE id = $1 LIMIT 1",
+            )
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+        })
+        .await?;
         Ok(match status.as_deref() {
             Some("active") => AccountState::Active,
             Some("deleting") => AccountState::Deleting,

@@ -19,6 +19,7 @@ use super::row::{RawReview, REVIEW_COLUMNS};
 use super::{aggregate_change, Deleter, ReviewStore};
 use crate::domain::{MovieId, UserId};
 use crate::http::PageRequest;
+use crate::stores::reconnect::read_retrying;
 use crate::stores::StoreError;
 
 const STORE: &str = "reviews";
@@ -187,11 +188,12 @@ impl MySqlReviews {
 
     /// The movie a review belongs to (it never changes), to lock its aggregate first.
     async fn movie_of(&self, id: ReviewId) -> Result<MovieId, StoreError> {
-        let movie: Option<i64> = sqlx::query_scalar("SELECT movie_id FROM reviews WHERE id = ?")
-            .bind(id.get())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let movie: Option<i64> = read_retrying(STORE, || {
+            sqlx::query_scalar("SELECT movie_id FROM reviews WHERE id = ?")
+                .bind(id.get())
+                .fetch_optional(&self.pool)
+        })
+        .await?;
         movie
             .and_then(MovieId::new)
             .ok_or_else(|| StoreError::NotFound("review".into()))
@@ -325,17 +327,18 @@ impl MySqlReviews {
         let sql = format!(
             "SELECT {REVIEW_COLUMNS} FROM reviews WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"
         );
-        let query = sqlx::query(&sql);
-        let query = match bind {
-            Bind::Movie(movie) => query.bind(movie.get()),
-            Bind::User(user) => query.bind(user.0),
-        };
-        let rows = query
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows = read_retrying(STORE, || {
+            let query = sqlx::query(&sql);
+            let query = match bind {
+                Bind::Movie(movie) => query.bind(movie.get()),
+                Bind::User(user) => query.bind(user.0),
+            };
+            query
+                .bind(page.limit())
+                .bind(page.offset())
+                .fetch_all(&self.pool)
+        })
+        .await?;
         rows.iter()
             .map(|row| review_from_row(row).map_err(db))
             .collect()
@@ -343,6 +346,7 @@ impl MySqlReviews {
 }
 
 /// The one value a list query filters on.
+#[derive(Clone, Copy)]
 enum Bind {
     Movie(MovieId),
     User(UserId),
@@ -388,11 +392,10 @@ impl ReviewStore for MySqlReviews {
 
     async fn review(&self, id: ReviewId) -> Result<Option<Review>, StoreError> {
         let sql = format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?");
-        let row = sqlx::query(&sql)
-            .bind(id.get())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = read_retrying(STORE, || {
+            sqlx::query(&sql).bind(id.get()).fetch_optional(&self.pool)
+        })
+        .await?;
         row.as_ref().map(review_from_row).transpose().map_err(db)
     }
 
@@ -435,11 +438,12 @@ impl ReviewStore for MySqlReviews {
         user: UserId,
         page: PageRequest,
     ) -> Result<ReviewPage, StoreError> {
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reviews WHERE user_id = ?")
-            .bind(user.0)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db)?;
+        let total: i64 = read_retrying(STORE, || {
+            sqlx::query_scalar("SELECT COUNT(*) FROM reviews WHERE user_id = ?")
+                .bind(user.0)
+                .fetch_one(&self.pool)
+        })
+        .await?;
         let total = u64::try_from(total).unwrap_or(0);
         let reviews = if page.offset() >= total {
             Vec::new()
@@ -457,11 +461,12 @@ impl ReviewStore for MySqlReviews {
 
     async fn movie_rating(&self, movie: MovieId) -> Result<RatingAggregate, StoreError> {
         let sql = format!("SELECT {AGGREGATE_COLUMNS} FROM movie_ratings WHERE movie_id = ?");
-        let row = sqlx::query(&sql)
-            .bind(movie.get())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = read_retrying(STORE, || {
+            sqlx::query(&sql)
+                .bind(movie.get())
+                .fetch_optional(&self.pool)
+        })
+        .await?;
         match row {
             Some(row) => aggregate_from_row(movie, &row),
             None => Ok(RatingAggregate::empty(movie)),
@@ -473,12 +478,13 @@ impl ReviewStore for MySqlReviews {
         since: chrono::DateTime<chrono::Utc>,
         limit: u32,
     ) -> Result<Vec<MovieActivity>, StoreError> {
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(ACTIVITY_SQL)
-            .bind(since.naive_utc())
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows: Vec<(i64, i64, i64)> = read_retrying(STORE, || {
+            sqlx::query_as(ACTIVITY_SQL)
+                .bind(since.naive_utc())
+                .bind(limit)
+                .fetch_all(&self.pool)
+        })
+        .await?;
         Ok(rows
             .into_iter()
             .filter_map(|(movie, reviews, sum)| MovieActivity::from_columns(movie, reviews, sum))
