@@ -7,6 +7,7 @@
 pub mod app;
 pub mod client;
 pub mod deployed;
+pub mod openapi;
 pub mod proxy;
 pub mod services;
 pub mod template;
