@@ -72,10 +72,11 @@ pub fn router(state: AppState) -> Router {
 ))]
 pub struct ApiDoc;
 
-/// The OpenAPI 3.1 document of the whole API, assembled from every function's description by
-/// the tests crate (`movieverse_tests::openapi`) into `functions/movies/openapi.json`; a test
-/// fails when the file is stale. Serving the file keeps the generator out of the binary, and
-/// this function free of the other functions' crates.
+// The document is assembled from every function's description by the tests crate
+// (`movieverse_tests::openapi`) into `functions/movies/openapi.json`; a test fails when the file
+// is stale. Serving the file keeps the generator out of the binary, and this function free of the
+// other functions' crates.
+/// The OpenAPI 3.1 document of the whole API.
 #[utoipa::path(get, path = "/openapi.json", tag = "movies",
     responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
 async fn openapi_json() -> axum::response::Response {
