@@ -15,7 +15,8 @@ use shared::config::keys;
 use wiremock::MockServer;
 
 use super::catalog_fixtures::load;
-use super::recommend::fixture;
+use super::recommend::{fixture, ids};
+use super::reviews_api::register;
 
 #[derive(Clone, Copy)]
 pub enum On {
@@ -100,27 +101,6 @@ in_every_shape!(
 /// the embedded default then finds a catalog and loads no sample).
 async fn arrange(app: &TestApp) {
     load(app.state.catalog().expect("catalog"), &fixture()).await;
-}
-
-/// A registered account's id and access token.
-async fn register(api: &impl ApiClient, name: &str) -> (String, String) {
-    let response = api
-        .call(
-            Method::POST,
-            "/auth/register",
-            Some(
-                json!({"username": name, "email": format!("{name}@example.com"),
-                "password": "correct horse battery staple"}),
-            ),
-            None,
-        )
-        .await;
-    assert_eq!(response.status, StatusCode::CREATED, "{response:?}");
-    let body = response.json();
-    (
-        body["user"]["id"].as_str().expect("id").to_string(),
-        body["access_token"].as_str().expect("token").to_string(),
-    )
 }
 
 /// How late another function's write may show: never on the embedded default (one shared
@@ -211,15 +191,6 @@ async fn a_review_reaches_the_movie_details_and_their_etag(app: &TestApp, api: &
         api.get("/movies/2/rating").await.json()["average"],
         json!(8.0)
     );
-}
-
-fn ids(body: &Value) -> Vec<i64> {
-    body["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .map(|m| m["id"].as_i64().expect("id"))
-        .collect()
 }
 
 async fn recommendations(api: &impl ApiClient, token: &str) -> Value {

@@ -73,7 +73,7 @@ async fn seeded(app: TestApp) -> TestApp {
     app
 }
 
-fn ids(body: &Value) -> Vec<i64> {
+pub fn ids(body: &Value) -> Vec<i64> {
     body["results"]
         .as_array()
         .expect("results")

@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use futures::future::join_all;
 use movieverse_tests::services::{TestMySql, TestRedis};
-use movieverse_tests::{TestApp, TestResponse};
+use movieverse_tests::{ApiClient, TestApp, TestResponse};
 use serde_json::{json, Value};
 use shared::auth::Role;
 use shared::domain::{Credits, Movie, MovieId, MovieSource, RatingSummary};
@@ -49,8 +49,8 @@ pub async fn add_movie(app: &TestApp, id: i64) {
 }
 
 /// A registered account: its id and an access token.
-pub async fn register(app: &TestApp, name: &str) -> (Uuid, String) {
-    let response = app
+pub async fn register(api: &impl ApiClient, name: &str) -> (Uuid, String) {
+    let response = api
         .call(
             Method::POST,
             "/auth/register",
