@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::domain::{GenreId, Movie, Person, PersonId, RatingSummary};
+use crate::domain::{AwardId, CategorySlug, GenreId, Movie, Person, PersonId, RatingSummary};
 use crate::error::FieldError;
 
 /// A movie needs this many MovieVerse reviews before its own average ranks it in top rated.
@@ -64,12 +64,15 @@ pub fn top_score(rating: RatingSummary, vote_average: f64, vote_count: u64) -> f
     }
 }
 
-/// A digest of what an import writes: the document without `updated_at` and `rating`, which an
-/// import never changes. Equal digests mean a re-import would change nothing.
+/// A digest of what a TMDB import writes: the document without `updated_at`, `rating` and the
+/// Wikidata part (`wikidata_id`, `awards`), which that import never changes. Equal digests mean
+/// a re-import would change nothing.
 pub fn movie_content_hash(movie: &Movie) -> String {
     let mut normalized = movie.clone();
     normalized.updated_at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
     normalized.rating = RatingSummary::default();
+    normalized.wikidata_id = None;
+    normalized.awards = Vec::new();
     digest(&normalized)
 }
 
@@ -77,6 +80,8 @@ pub fn movie_content_hash(movie: &Movie) -> String {
 pub fn person_content_hash(person: &Person) -> String {
     let mut normalized = person.clone();
     normalized.updated_at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    normalized.wikidata_id = None;
+    normalized.awards = Vec::new();
     digest(&normalized)
 }
 
@@ -125,6 +130,63 @@ impl<T: std::str::FromStr + Ord> IdSet<T> {
             return Err(format!("must hold 1 to {MAX_FILTER_IDS} ids"));
         }
         Ok(if any { Self::Any(ids) } else { Self::All(ids) })
+    }
+}
+
+/// At most this many awards in one `awards_won`/`awards_nominated` filter.
+pub const MAX_AWARD_FILTERS: usize = 20;
+
+/// An award filter term: a body (`academy-awards`) or a body and category
+/// (`academy-awards:best-picture`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AwardKey {
+    pub award: AwardId,
+    pub category: Option<CategorySlug>,
+}
+
+impl AwardKey {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (award, category) = match text.trim().split_once(':') {
+            Some((award, category)) => (award, Some(CategorySlug::parse(category)?)),
+            None => (text.trim(), None),
+        };
+        Ok(Self {
+            award: AwardId::parse(award)?,
+            category,
+        })
+    }
+
+    /// `academy-awards` or `academy-awards:best-picture`, as movies store their filter keys.
+    pub fn key(&self) -> String {
+        match &self.category {
+            Some(category) => format!("{}:{}", self.award, category.as_str()),
+            None => self.award.to_string(),
+        }
+    }
+
+    /// Filters of awards: `a,b` (all of) or `a|b` (any of); mixing both separators is refused.
+    pub fn parse_set(text: &str) -> Result<IdSet<Self>, String> {
+        let (any, parts): (bool, Vec<&str>) = match (text.contains(','), text.contains('|')) {
+            (true, true) => return Err("use either `,` (all of) or `|` (any of), not both".into()),
+            (false, true) => (true, text.split('|').collect()),
+            _ => (false, text.split(',').collect()),
+        };
+        let mut keys = parts
+            .into_iter()
+            .map(Self::parse)
+            .collect::<Result<Vec<_>, _>>()?;
+        keys.sort();
+        keys.dedup();
+        if keys.is_empty() || keys.len() > MAX_AWARD_FILTERS {
+            return Err(format!("must hold 1 to {MAX_AWARD_FILTERS} awards"));
+        }
+        Ok(if any { IdSet::Any(keys) } else { IdSet::All(keys) })
+    }
+}
+
+impl Serialize for AwardKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.key())
     }
 }
 
@@ -215,6 +277,10 @@ pub struct DiscoverQuery {
     pub min_votes: Option<u64>,
     pub language: Option<Language>,
     pub with_people: Option<IdSet<PersonId>>,
+    /// Movies that won these awards.
+    pub awards_won: Option<IdSet<AwardKey>>,
+    /// Movies nominated for these awards (a win counts as a nomination).
+    pub awards_nominated: Option<IdSet<AwardKey>>,
     pub sort: DiscoverSort,
 }
 
@@ -339,6 +405,11 @@ pub struct DiscoverParams {
     pub language: Option<String>,
     /// Person ids: `,` = all of them, `|` = any of them.
     pub with_people: Option<String>,
+    /// Awards won: `academy-awards` or `academy-awards:best-picture`; `,` = all of them,
+    /// `|` = any of them.
+    pub awards_won: Option<String>,
+    /// Awards nominated for (wins count), same syntax as `awards_won`.
+    pub awards_nominated: Option<String>,
     /// `popularity.desc` (default), `release_date.desc`, `release_date.asc`, `rating.desc`, `title.asc`.
     pub sort: Option<String>,
     /// Up to 100 movie ids: returns exactly those movies, in this order (no other filter).
@@ -395,6 +466,13 @@ impl DiscoverParams {
             }),
             language: check(e, "language", &self.language, Language::parse),
             with_people: check(e, "with_people", &self.with_people, IdSet::parse),
+            awards_won: check(e, "awards_won", &self.awards_won, AwardKey::parse_set),
+            awards_nominated: check(
+                e,
+                "awards_nominated",
+                &self.awards_nominated,
+                AwardKey::parse_set,
+            ),
             sort: check(e, "sort", &self.sort, DiscoverSort::parse).unwrap_or_default(),
         };
         let ids = check(e, "ids", &self.ids, |text| {
@@ -431,6 +509,8 @@ impl DiscoverParams {
                 ("min_votes", self.min_votes.is_some()),
                 ("language", self.language.is_some()),
                 ("with_people", self.with_people.is_some()),
+                ("awards_won", self.awards_won.is_some()),
+                ("awards_nominated", self.awards_nominated.is_some()),
                 ("sort", self.sort.is_some()),
             ];
             for (name, present) in others {
@@ -506,6 +586,24 @@ mod tests {
         ));
         for bad in ["", "28,|12", "a", "0", "-1", "28,,12", "{\"$gt\":\"\"}"] {
             assert!(IdSet::<GenreId>::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn award_filters_parse_known_bodies_and_slugs() {
+        let set = AwardKey::parse_set("academy-awards:best-picture|cannes-film-festival").unwrap();
+        assert!(!set.is_all());
+        let keys: Vec<String> = set.ids().iter().map(AwardKey::key).collect();
+        assert_eq!(keys, ["academy-awards:best-picture", "cannes-film-festival"]);
+        for bad in [
+            "",
+            "oscars",
+            "academy-awards:",
+            "academy-awards:Best Picture",
+            "academy-awards,cannes-film-festival|x",
+            "{\"$gt\":\"\"}",
+        ] {
+            assert!(AwardKey::parse_set(bad).is_err(), "{bad}");
         }
     }
 

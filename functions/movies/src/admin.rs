@@ -105,11 +105,13 @@ fn blank_movie(id: MovieId) -> Movie {
         vote_average: 0.0,
         vote_count: 0,
         imdb_id: None,
+        wikidata_id: None,
         keywords: Vec::new(),
         credits: Credits::default(),
         source: MovieSource::User,
         updated_at: chrono::Utc::now(),
         rating: RatingSummary::default(),
+        awards: Vec::new(),
     }
 }
 

@@ -42,11 +42,13 @@ fn movie() -> Movie {
         vote_average: 0.0,
         vote_count: 0,
         imdb_id: None,
+        wikidata_id: None,
         keywords: Vec::new(),
         credits: Credits::default(),
         source: MovieSource::Tmdb,
         updated_at: chrono::Utc::now(),
         rating: RatingSummary::default(),
+        awards: Vec::new(),
     }
 }
 

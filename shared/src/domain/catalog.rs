@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{GenreId, MovieId, PersonId, RatingSummary};
+use super::{AwardEntry, ExternalIds, GenreId, MovieId, PersonId, RatingSummary, WikidataId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Genre {
@@ -78,15 +78,29 @@ pub struct Movie {
     pub vote_average: f64,
     pub vote_count: u64,
     pub imdb_id: Option<String>,
+    /// Set by the Wikidata import, which owns it (TMDB imports keep the stored one).
+    #[serde(default)]
+    pub wikidata_id: Option<WikidataId>,
     pub keywords: Vec<Keyword>,
     pub credits: Credits,
     pub source: MovieSource,
     pub updated_at: DateTime<Utc>,
     /// MovieVerse's own rating, owned by the reviews store (imports never change it).
     pub rating: RatingSummary,
+    /// Wins and nominations, owned by the Wikidata import (or an admin, for a movie added on
+    /// MovieVerse): TMDB imports keep the stored ones.
+    #[serde(default)]
+    pub awards: Vec<AwardEntry>,
 }
 
 impl Movie {
+    pub fn external_ids(&self) -> ExternalIds {
+        ExternalIds {
+            imdb_id: self.imdb_id.clone(),
+            wikidata_id: self.wikidata_id.clone(),
+        }
+    }
+
     pub fn summary(&self) -> super::MovieSummary {
         super::MovieSummary {
             id: self.id,
@@ -128,6 +142,14 @@ pub struct Person {
     pub popularity: f64,
     pub credits: Vec<PersonCredit>,
     pub updated_at: DateTime<Utc>,
+    #[serde(default)]
+    pub imdb_id: Option<String>,
+    /// Set by the Wikidata import, like `awards`.
+    #[serde(default)]
+    pub wikidata_id: Option<WikidataId>,
+    /// Wins and nominations that went to this person, each naming its film.
+    #[serde(default)]
+    pub awards: Vec<AwardEntry>,
 }
 
 /// The general application data served at `/config`.
@@ -194,6 +216,13 @@ pub struct PersonSummary {
 }
 
 impl Person {
+    pub fn external_ids(&self) -> ExternalIds {
+        ExternalIds {
+            imdb_id: self.imdb_id.clone(),
+            wikidata_id: self.wikidata_id.clone(),
+        }
+    }
+
     pub fn summary(&self) -> PersonSummary {
         PersonSummary {
             id: self.id,

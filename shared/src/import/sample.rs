@@ -148,6 +148,9 @@ fn add_people(people: &mut HashMap<PersonId, Person>, body: &MovieDetails, movie
                 },
                 credits: Vec::new(),
                 updated_at: movie.updated_at,
+                imdb_id: None,
+                wikidata_id: None,
+                awards: Vec::new(),
             }
         });
         person.credits.push(item);

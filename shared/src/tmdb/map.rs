@@ -165,11 +165,13 @@ pub fn movie(details: &MovieDetails, now: DateTime<Utc>) -> Result<Movie, MapErr
         vote_count: details.vote_count.unwrap_or(0),
         imdb_id: text(details.imdb_id.as_deref())
             .or_else(|| text(details.external_ids.imdb_id.as_deref())),
+        wikidata_id: None,
         keywords,
         credits: credits(details),
         source: MovieSource::Tmdb,
         updated_at: now,
         rating: RatingSummary::default(),
+        awards: Vec::new(),
     })
 }
 
@@ -247,6 +249,9 @@ pub fn person(details: &PersonDetails, now: DateTime<Utc>) -> Result<Person, Map
         popularity: score(details.popularity),
         credits,
         updated_at: now,
+        imdb_id: text(details.imdb_id.as_deref()),
+        wikidata_id: None,
+        awards: Vec::new(),
     })
 }
 

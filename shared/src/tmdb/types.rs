@@ -197,6 +197,7 @@ pub struct PersonDetails {
     pub profile_path: Option<String>,
     pub known_for_department: Option<String>,
     pub popularity: Option<f64>,
+    pub imdb_id: Option<String>,
     #[serde(deserialize_with = "null_as_default")]
     pub movie_credits: PersonMovieCredits,
 }

@@ -101,6 +101,7 @@ pub fn movie(id: i64, title: &str) -> Movie {
         vote_average: 7.0,
         vote_count: 1000,
         imdb_id: None,
+        wikidata_id: None,
         keywords: vec![],
         credits: Credits::default(),
         source: MovieSource::Tmdb,
@@ -109,6 +110,7 @@ pub fn movie(id: i64, title: &str) -> Movie {
             .single()
             .expect("date"),
         rating: RatingSummary::default(),
+        awards: Vec::new(),
     }
 }
 
@@ -166,6 +168,9 @@ pub fn person(id: i64, name: &str) -> Person {
             .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
             .single()
             .expect("date"),
+        imdb_id: None,
+        wikidata_id: None,
+        awards: vec![],
     }
 }
 

@@ -68,11 +68,13 @@ fn movie(id: i64, title: &str) -> Movie {
         vote_average: 8.0,
         vote_count: 100,
         imdb_id: None,
+        wikidata_id: None,
         keywords: vec![],
         credits: Credits::default(),
         source: MovieSource::Tmdb,
         updated_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
         rating: RatingSummary::default(),
+        awards: Vec::new(),
     }
 }
 

@@ -34,11 +34,13 @@ pub async fn add_movie(app: &TestApp, id: i64) {
         vote_average: 7.0,
         vote_count: 10,
         imdb_id: None,
+        wikidata_id: None,
         keywords: Vec::new(),
         credits: Credits::default(),
         source: MovieSource::Tmdb,
         updated_at: chrono::Utc::now(),
         rating: RatingSummary::default(),
+        awards: Vec::new(),
     };
     app.state
         .catalog()

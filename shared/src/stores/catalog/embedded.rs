@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
+use super::embedded_awards::{delete_award_rows, replace_award_rows, stored_record, Subject};
 use super::embedded_rows::{source_text, to_i64, to_json, MovieRow, PersonRow};
 use super::embedded_search_index::SearchIndex;
 use super::embedded_sql::{bind_all, discover_where, order_by, Value, SIMILAR_SCORES};
@@ -136,13 +137,14 @@ pub(super) async fn write_movie(
     let sql = if insert {
         "INSERT INTO catalog_movies (title, sort_title, release_date, original_language, \
          poster_path, genre_ids, popularity, vote_average, vote_count, rating_average, \
-         rating_count, top_score, source, content_hash, updated_at, document, id) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+         rating_count, top_score, source, content_hash, updated_at, document, imdb_id, \
+         wikidata_id, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     } else {
         "UPDATE catalog_movies SET title = ?, sort_title = ?, release_date = ?, \
          original_language = ?, poster_path = ?, genre_ids = ?, popularity = ?, \
          vote_average = ?, vote_count = ?, rating_average = ?, rating_count = ?, top_score = ?, \
-         source = ?, content_hash = ?, updated_at = ?, document = ? WHERE id = ?"
+         source = ?, content_hash = ?, updated_at = ?, document = ?, imdb_id = ?, \
+         wikidata_id = ? WHERE id = ?"
     };
     sqlx::query(sql)
         .bind(row.title)
@@ -161,10 +163,13 @@ pub(super) async fn write_movie(
         .bind(&row.content_hash)
         .bind(&row.updated_at)
         .bind(&row.document)
+        .bind(row.imdb_id)
+        .bind(row.wikidata_id)
         .bind(row.id)
         .execute(&mut **tx)
         .await
         .map_err(db)?;
+    replace_award_rows(tx, Subject::Movie, row.id, &movie.awards).await?;
 
     for table in [
         "catalog_movie_genres",
@@ -297,8 +302,8 @@ impl CatalogStore for EmbeddedCatalog {
         let hash = movie_content_hash(movie);
         let mut tx = self.write_transaction().await?;
         let existing = sqlx::query(
-            "SELECT source, content_hash, rating_average, rating_count \
-             FROM catalog_movies WHERE id = ?",
+            "SELECT source, content_hash, rating_average, rating_count, wikidata_id, \
+             json_extract(document, '$.awards') AS awards FROM catalog_movies WHERE id = ?",
         )
         .bind(movie.id.get())
         .fetch_optional(&mut *tx)
@@ -319,7 +324,15 @@ impl CatalogStore for EmbeddedCatalog {
                         average: row.try_get("rating_average").map_err(db)?,
                         count: to_u64(row.try_get("rating_count").map_err(db)?),
                     };
-                    write_movie(&mut tx, movie, rating, false).await?;
+                    // The Wikidata part belongs to the awards import: kept as stored.
+                    let kept = stored_record(
+                        row.try_get("awards").map_err(db)?,
+                        row.try_get("wikidata_id").map_err(db)?,
+                    )?;
+                    let mut movie = movie.clone();
+                    movie.awards = kept.awards;
+                    movie.wikidata_id = kept.wikidata_id;
+                    write_movie(&mut tx, &movie, rating, false).await?;
                     UpsertOutcome::Updated
                 }
             }
@@ -330,23 +343,38 @@ impl CatalogStore for EmbeddedCatalog {
 
     async fn upsert_person(&self, person: &Person) -> Result<UpsertOutcome, StoreError> {
         self.search_index().await?;
-        let row = PersonRow::new(person)?;
+        let hash = crate::catalog_query::person_content_hash(person);
         let mut tx = self.write_transaction().await?;
-        let stored_hash: Option<String> =
-            sqlx::query_scalar("SELECT content_hash FROM catalog_people WHERE id = ?")
-                .bind(row.id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db)?;
-        if stored_hash.as_deref() == Some(row.content_hash.as_str()) {
-            return Ok(UpsertOutcome::Unchanged);
+        let stored = sqlx::query(
+            "SELECT content_hash, wikidata_id, json_extract(document, '$.awards') AS awards \
+             FROM catalog_people WHERE id = ?",
+        )
+        .bind(person.id.get())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        let mut person = person.clone();
+        if let Some(stored) = &stored {
+            let stored_hash: String = stored.try_get("content_hash").map_err(db)?;
+            if stored_hash == hash {
+                return Ok(UpsertOutcome::Unchanged);
+            }
+            // The Wikidata part belongs to the awards import: kept as stored.
+            let kept = stored_record(
+                stored.try_get("awards").map_err(db)?,
+                stored.try_get("wikidata_id").map_err(db)?,
+            )?;
+            person.awards = kept.awards;
+            person.wikidata_id = kept.wikidata_id;
         }
+        let row = PersonRow::new(&person)?;
         sqlx::query(
-            "INSERT INTO catalog_people (id, name, popularity, content_hash, updated_at, document) \
-             VALUES (?, ?, ?, ?, ?, ?) \
+            "INSERT INTO catalog_people (id, name, popularity, content_hash, updated_at, document, \
+             imdb_id, wikidata_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
              popularity = excluded.popularity, content_hash = excluded.content_hash, \
-             updated_at = excluded.updated_at, document = excluded.document",
+             updated_at = excluded.updated_at, document = excluded.document, \
+             imdb_id = excluded.imdb_id, wikidata_id = excluded.wikidata_id",
         )
         .bind(row.id)
         .bind(row.name)
@@ -354,9 +382,12 @@ impl CatalogStore for EmbeddedCatalog {
         .bind(&row.content_hash)
         .bind(&row.updated_at)
         .bind(&row.document)
+        .bind(row.imdb_id)
+        .bind(row.wikidata_id)
         .execute(&mut *tx)
         .await
         .map_err(db)?;
+        replace_award_rows(&mut tx, Subject::Person, row.id, &person.awards).await?;
         sqlx::query("DELETE FROM catalog_people_fts WHERE rowid = ?")
             .bind(row.id)
             .execute(&mut *tx)
@@ -370,7 +401,7 @@ impl CatalogStore for EmbeddedCatalog {
             .await
             .map_err(db)?;
         tx.commit().await.map_err(db)?;
-        Ok(if stored_hash.is_some() {
+        Ok(if stored.is_some() {
             UpsertOutcome::Updated
         } else {
             UpsertOutcome::Inserted
@@ -724,6 +755,7 @@ impl CatalogStore for EmbeddedCatalog {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
+        delete_award_rows(&mut tx, Subject::Movie, id.get()).await?;
         tx.commit().await.map_err(db)?;
         Ok(deleted > 0)
     }
@@ -750,7 +782,7 @@ fn summaries_page(
     Ok(Page::new(page, to_u64(total), results))
 }
 
-const PERSON_SUMMARY_COLUMNS: &str = "p.id, p.name, p.popularity, \
+pub(super) const PERSON_SUMMARY_COLUMNS: &str = "p.id, p.name, p.popularity, \
      json_extract(p.document, '$.profile_path') AS profile_path, \
      json_extract(p.document, '$.known_for_department') AS known_for_department";
 
@@ -761,17 +793,19 @@ fn people_page(
 ) -> Result<Page<PersonSummary>, StoreError> {
     let results = rows
         .iter()
-        .map(|row| {
-            let id: i64 = row.try_get("id").map_err(db)?;
-            Ok(PersonSummary {
-                id: PersonId::new(id)
-                    .ok_or_else(|| StoreError::Internal("stored person id".into()))?,
-                name: row.try_get("name").map_err(db)?,
-                profile_path: row.try_get("profile_path").map_err(db)?,
-                known_for_department: row.try_get("known_for_department").map_err(db)?,
-                popularity: row.try_get("popularity").map_err(db)?,
-            })
-        })
+        .map(person_summary_from_row)
         .collect::<Result<_, StoreError>>()?;
     Ok(Page::new(page, to_u64(total), results))
+}
+
+/// A person summary from a row of [`PERSON_SUMMARY_COLUMNS`].
+pub(super) fn person_summary_from_row(row: &SqliteRow) -> Result<PersonSummary, StoreError> {
+    let id: i64 = row.try_get("id").map_err(db)?;
+    Ok(PersonSummary {
+        id: PersonId::new(id).ok_or_else(|| StoreError::Internal("stored person id".into()))?,
+        name: row.try_get("name").map_err(db)?,
+        profile_path: row.try_get("profile_path").map_err(db)?,
+        known_for_department: row.try_get("known_for_department").map_err(db)?,
+        popularity: row.try_get("popularity").map_err(db)?,
+    })
 }

@@ -11,6 +11,7 @@ use sqlx::query_builder::Separated;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::embedded::{db, EmbeddedCatalog, UPSERT_GENRES};
+use super::embedded_awards::{award_rows as award_rows_of, insert_award_rows, Subject};
 use super::embedded_rows::{to_json, MovieRow, PersonRow};
 use crate::domain::{Genre, Movie, Person};
 use crate::stores::StoreError;
@@ -34,11 +35,12 @@ pub(super) async fn fill_empty(
 ) -> Result<bool, StoreError> {
     // An id given twice is written once, from its first occurrence.
     let mut seen = HashSet::new();
-    let movie_rows = movies
-        .iter()
-        .filter(|movie| seen.insert(movie.id.get()))
-        .map(|movie| MovieRow::new(movie, movie.rating))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut award_rows = Vec::new();
+    let mut movie_rows = Vec::with_capacity(movies.len());
+    for movie in movies.iter().filter(|movie| seen.insert(movie.id.get())) {
+        movie_rows.push(MovieRow::new(movie, movie.rating)?);
+        award_rows.extend(award_rows_of(Subject::Movie, movie.id.get(), &movie.awards)?);
+    }
     let mut relations: [Vec<(i64, i64)>; 3] = Default::default();
     for row in &movie_rows {
         for (pairs, ids) in relations
@@ -49,11 +51,11 @@ pub(super) async fn fill_empty(
         }
     }
     let mut seen = HashSet::new();
-    let person_rows = people
-        .iter()
-        .filter(|person| seen.insert(person.id.get()))
-        .map(PersonRow::new)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut person_rows = Vec::with_capacity(people.len());
+    for person in people.iter().filter(|person| seen.insert(person.id.get())) {
+        person_rows.push(PersonRow::new(person)?);
+        award_rows.extend(award_rows_of(Subject::Person, person.id.get(), &person.awards)?);
+    }
     let genres = to_json(&genres)?;
 
     // The write lock is taken before the emptiness check, so two first starts at once (the
@@ -75,7 +77,8 @@ pub(super) async fn fill_empty(
         &mut tx,
         "INSERT INTO catalog_movies (id, title, sort_title, release_date, original_language, \
          poster_path, genre_ids, popularity, vote_average, vote_count, rating_average, \
-         rating_count, top_score, source, content_hash, updated_at, document) ",
+         rating_count, top_score, source, content_hash, updated_at, document, imdb_id, \
+         wikidata_id) ",
         &movie_rows,
         |mut values, row| {
             values
@@ -95,7 +98,9 @@ pub(super) async fn fill_empty(
                 .push_bind(row.source)
                 .push_bind(row.content_hash.as_str())
                 .push_bind(row.updated_at.as_str())
-                .push_bind(row.document.as_str());
+                .push_bind(row.document.as_str())
+                .push_bind(row.imdb_id)
+                .push_bind(row.wikidata_id);
         },
     )
     .await?;
@@ -112,7 +117,8 @@ pub(super) async fn fill_empty(
     }
     insert_all(
         &mut tx,
-        "INSERT INTO catalog_people (id, name, popularity, content_hash, updated_at, document) ",
+        "INSERT INTO catalog_people (id, name, popularity, content_hash, updated_at, document, \
+         imdb_id, wikidata_id) ",
         &person_rows,
         |mut values, row| {
             values
@@ -121,10 +127,13 @@ pub(super) async fn fill_empty(
                 .push_bind(row.popularity)
                 .push_bind(row.content_hash.as_str())
                 .push_bind(row.updated_at.as_str())
-                .push_bind(row.document.as_str());
+                .push_bind(row.document.as_str())
+                .push_bind(row.imdb_id)
+                .push_bind(row.wikidata_id);
         },
     )
     .await?;
+    insert_award_rows(&mut tx, &award_rows).await?;
     // The search tables are built from these rows after the first answer, not before it.
     sqlx::query("INSERT OR IGNORE INTO catalog_search_pending (id) VALUES (1)")
         .execute(&mut *tx)

@@ -31,6 +31,8 @@ pub(super) struct MovieRow<'a> {
     pub updated_at: String,
     /// The whole movie (with `rating`) as JSON text.
     pub document: String,
+    pub imdb_id: Option<&'a str>,
+    pub wikidata_id: Option<&'a str>,
     /// Search fields, empty when absent (the search table's, sent apart).
     pub original_title: &'a str,
     pub overview: &'a str,
@@ -64,6 +66,8 @@ impl<'a> MovieRow<'a> {
             content_hash: movie_content_hash(movie),
             updated_at: movie.updated_at.to_rfc3339(),
             document: to_json(&stored)?,
+            imdb_id: movie.imdb_id.as_deref(),
+            wikidata_id: movie.wikidata_id.as_ref().map(|id| id.as_str()),
             original_title: movie.original_title.as_deref().unwrap_or(""),
             overview: movie.overview.as_deref().unwrap_or(""),
             genres,
@@ -87,6 +91,8 @@ pub(super) struct PersonRow<'a> {
     pub content_hash: String,
     pub updated_at: String,
     pub document: String,
+    pub imdb_id: Option<&'a str>,
+    pub wikidata_id: Option<&'a str>,
     /// Search field: every other name, space-separated (the search table's, sent apart).
     pub also_known_as: String,
 }
@@ -100,6 +106,8 @@ impl<'a> PersonRow<'a> {
             content_hash: person_content_hash(person),
             updated_at: person.updated_at.to_rfc3339(),
             document: to_json(person)?,
+            imdb_id: person.imdb_id.as_deref(),
+            wikidata_id: person.wikidata_id.as_ref().map(|id| id.as_str()),
             also_known_as: person.also_known_as.join(" "),
         })
     }

@@ -5,7 +5,7 @@ use sqlx::query::Query;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::Sqlite;
 
-use crate::catalog_query::{DiscoverQuery, DiscoverSort};
+use crate::catalog_query::{AwardKey, DiscoverQuery, DiscoverSort, IdSet};
 
 /// A bound value of a dynamically assembled statement.
 #[derive(Debug, Clone)]
@@ -54,6 +54,12 @@ pub(super) fn discover_where(query: &DiscoverQuery) -> (String, Vec<Value>) {
             &ids,
             people.is_all(),
         );
+    }
+    if let Some(awards) = &query.awards_won {
+        award_clauses(&mut clauses, &mut values, awards, true);
+    }
+    if let Some(awards) = &query.awards_nominated {
+        award_clauses(&mut clauses, &mut values, awards, false);
     }
     let (low, high) = query.release_bounds();
     let dated_only = matches!(
@@ -115,6 +121,35 @@ fn relation(
         ));
         values.push(Value::Text(list));
     }
+}
+
+/// Movies holding all (or any) of `awards` in `catalog_awards`: won, or nominated (wins count).
+fn award_clauses(
+    clauses: &mut Vec<String>,
+    values: &mut Vec<Value>,
+    awards: &IdSet<AwardKey>,
+    won_only: bool,
+) {
+    let won = if won_only { " AND won = 1" } else { "" };
+    let mut terms = Vec::new();
+    for key in awards.ids() {
+        values.push(Value::Text(key.award.as_str().to_string()));
+        terms.push(match &key.category {
+            Some(category) => {
+                values.push(Value::Text(category.as_str().to_string()));
+                format!(
+                    "m.id IN (SELECT subject_id FROM catalog_awards WHERE award_id = ? \
+                     AND category_slug = ?{won} AND subject = 'movie')"
+                )
+            }
+            None => format!(
+                "m.id IN (SELECT subject_id FROM catalog_awards WHERE award_id = ?{won} \
+                 AND subject = 'movie')"
+            ),
+        });
+    }
+    let joiner = if awards.is_all() { " AND " } else { " OR " };
+    clauses.push(format!("({})", terms.join(joiner)));
 }
 
 pub(super) fn order_by(sort: DiscoverSort) -> &'static str {

@@ -1,14 +1,18 @@
 //! The catalog: movies, people, genres, app settings and seed runs.
 
+mod awards;
 mod candidates;
 mod embedded;
+mod embedded_awards;
 mod embedded_fill;
 mod embedded_rows;
 mod embedded_search_index;
 mod embedded_sql;
 mod mongo;
+mod mongo_awards;
 mod mongo_filters;
 
+pub use awards::{AwardRecord, AwardStore, FoundByExternalId};
 pub use candidates::CandidateStore;
 pub use embedded::EmbeddedCatalog;
 pub use mongo::MongoCatalog;
@@ -22,8 +26,9 @@ use crate::domain::{
 use crate::http::{Page, PageRequest};
 
 #[async_trait::async_trait]
-/// Candidate reads for the rankings live in [`CandidateStore`] (`candidates.rs`).
-pub trait CatalogStore: CandidateStore + Send + Sync {
+/// Candidate reads for the rankings live in [`CandidateStore`] (`candidates.rs`), awards and
+/// external ids in [`AwardStore`] (`awards.rs`).
+pub trait CatalogStore: CandidateStore + AwardStore + Send + Sync {
     /// Answers when the backing service is reachable.
     async fn ping(&self) -> Result<(), StoreError>;
 

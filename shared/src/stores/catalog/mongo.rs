@@ -29,8 +29,8 @@ use crate::http::{Page, PageRequest};
 use crate::stores::StoreError;
 
 const STORE: &str = "catalog";
-const MOVIES: &str = "movies";
-const PEOPLE: &str = "people";
+pub(super) const MOVIES: &str = "movies";
+pub(super) const PEOPLE: &str = "people";
 const GENRES: &str = "genres";
 const SETTINGS: &str = "app_settings";
 const SEED_RUNS: &str = "seed_runs";
@@ -97,7 +97,7 @@ impl MongoCatalog {
     }
 
     /// A collection, once this container has made sure the indexes exist.
-    async fn collection(&self, name: &str) -> Result<Collection<Document>, StoreError> {
+    pub(super) async fn collection(&self, name: &str) -> Result<Collection<Document>, StoreError> {
         self.indexes
             .get_or_try_init(|| create_indexes(&self.db))
             .await?;
@@ -126,6 +126,11 @@ async fn create_indexes(db: &Database) -> Result<(), StoreError> {
         named(doc! { "keyword_ids": 1 }, "keyword_ids"),
         named(doc! { "people_ids": 1 }, "people_ids"),
         named(doc! { "original_language": 1 }, "original_language"),
+        named(doc! { "award_keys": 1 }, "award_keys"),
+        named(doc! { "award_won_keys": 1 }, "award_won_keys"),
+        named(doc! { "awards.award.id": 1, "awards.year": 1 }, "award_ceremony"),
+        named(doc! { "imdb_id": 1 }, "imdb_id"),
+        named(doc! { "wikidata_id": 1 }, "wikidata_id"),
     ];
     let text = IndexModel::builder()
         .keys(doc! { "title": "text", "original_title": "text", "overview": "text" })
@@ -140,6 +145,9 @@ async fn create_indexes(db: &Database) -> Result<(), StoreError> {
         .build();
     let people = vec![
         named(doc! { "popularity": -1 }, "popularity"),
+        named(doc! { "awards.award.id": 1, "awards.year": 1 }, "award_ceremony"),
+        named(doc! { "imdb_id": 1 }, "imdb_id"),
+        named(doc! { "wikidata_id": 1 }, "wikidata_id"),
         IndexModel::builder()
             .keys(doc! { "name": "text", "also_known_as": "text" })
             .options(
@@ -195,7 +203,7 @@ fn bson_error(error: impl std::fmt::Display) -> StoreError {
     StoreError::Internal(format!("catalog document: {error}"))
 }
 
-fn to_document(value: &impl serde::Serialize) -> Result<Document, StoreError> {
+pub(super) fn to_document(value: &impl serde::Serialize) -> Result<Document, StoreError> {
     bson::to_document(value).map_err(bson_error)
 }
 
@@ -246,7 +254,30 @@ pub(super) fn movie_document(movie: &Movie, rating: RatingSummary) -> Result<Doc
         top_score(rating, movie.vote_average, movie.vote_count),
     );
     document.insert("content_hash", movie_content_hash(movie));
+    let (keys, won_keys) = award_keys(&movie.awards);
+    document.insert("award_keys", keys);
+    document.insert("award_won_keys", won_keys);
     Ok(document)
+}
+
+/// The fields of a movie document that the Wikidata import owns (a TMDB import's `$set` leaves
+/// them alone).
+pub(super) const AWARD_FIELDS: [&str; 4] = ["awards", "award_keys", "award_won_keys", "wikidata_id"];
+
+/// Discover's award filter keys of a movie: every `body` and `body:category` it was nominated
+/// for (wins included), and those it won.
+pub(super) fn award_keys(awards: &[crate::domain::AwardEntry]) -> (Vec<String>, Vec<String>) {
+    let mut keys: Vec<String> = awards.iter().flat_map(|a| a.filter_keys()).collect();
+    let mut won: Vec<String> = awards
+        .iter()
+        .filter(|a| a.won())
+        .flat_map(|a| a.filter_keys())
+        .collect();
+    for list in [&mut keys, &mut won] {
+        list.sort();
+        list.dedup();
+    }
+    (keys, won)
 }
 
 /// The fields a summary reads.
@@ -403,6 +434,9 @@ impl CatalogStore for MongoCatalog {
             let mut fields = movie_document(movie, rating)?;
             fields.remove("_id");
             fields.remove("rating");
+            for field in AWARD_FIELDS {
+                fields.remove(field);
+            }
             movies
                 .update_one(
                     doc! { "_id": movie.id.get(), "source": { "$ne": source_text(MovieSource::User) } },
@@ -420,14 +454,20 @@ impl CatalogStore for MongoCatalog {
         let hash = person_content_hash(person);
         let stored = people
             .find_one(doc! { "_id": person.id.get() })
-            .projection(doc! { "content_hash": 1 })
+            .projection(doc! { "content_hash": 1, "awards": 1, "wikidata_id": 1 })
             .await
             .map_err(mongo_error)?;
+        let mut person = person.clone();
         if let Some(stored) = &stored {
             if stored.get_str("content_hash").ok() == Some(hash.as_str()) {
                 return Ok(UpsertOutcome::Unchanged);
             }
+            // The Wikidata part belongs to the awards import: kept as stored.
+            let kept = super::mongo_awards::stored_record(stored)?;
+            person.awards = kept.awards;
+            person.wikidata_id = kept.wikidata_id;
         }
+        let person = &person;
         let mut document = to_document(person)?;
         document.insert("_id", person.id.get());
         document.insert("content_hash", hash);
@@ -812,7 +852,7 @@ impl CatalogStore for MongoCatalog {
 /// The `_id` of the one app settings document.
 const SETTINGS_ID: &str = "app";
 
-async fn collect(
+pub(super) async fn collect(
     cursor: mongodb::error::Result<mongodb::Cursor<Document>>,
 ) -> Result<Vec<Document>, StoreError> {
     cursor
@@ -834,7 +874,7 @@ fn summaries_page(
     Ok(Page::new(page, total, results))
 }
 
-fn person_summary_projection() -> Document {
+pub(super) fn person_summary_projection() -> Document {
     doc! { "_id": 1, "name": 1, "profile_path": 1, "known_for_department": 1, "popularity": 1 }
 }
 
@@ -845,18 +885,23 @@ fn people_page(
 ) -> Result<Page<PersonSummary>, StoreError> {
     let results = documents
         .into_iter()
-        .map(|mut document| {
-            if let Some(id) = document.remove("_id") {
-                document.insert("id", id);
-            }
-            from_document(document)
-        })
+        .map(person_summary_from_document)
         .collect::<Result<_, _>>()?;
     Ok(Page::new(page, total, results))
 }
 
+/// A person summary from a document projected with [`person_summary_projection`].
+pub(super) fn person_summary_from_document(
+    mut document: Document,
+) -> Result<PersonSummary, StoreError> {
+    if let Some(id) = document.remove("_id") {
+        document.insert("id", id);
+    }
+    from_document(document)
+}
+
 /// An integer field, whichever BSON integer width the server returned.
-fn integer(document: &Document, key: &str) -> i64 {
+pub(super) fn integer(document: &Document, key: &str) -> i64 {
     match document.get(key) {
         Some(Bson::Int32(v)) => i64::from(*v),
         Some(Bson::Int64(v)) => *v,

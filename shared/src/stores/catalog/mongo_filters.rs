@@ -28,6 +28,16 @@ pub(super) fn discover_filter(query: &DiscoverQuery) -> Document {
     if let Some(people) = &query.with_people {
         clauses.push(relation("people_ids", &as_i64(people)));
     }
+    for (field, awards) in [
+        ("award_won_keys", &query.awards_won),
+        ("award_keys", &query.awards_nominated),
+    ] {
+        if let Some(awards) = awards {
+            let keys: Vec<String> = awards.ids().iter().map(|key| key.key()).collect();
+            let operator = if awards.is_all() { "$all" } else { "$in" };
+            clauses.push(doc! { field: { operator: keys } });
+        }
+    }
     let (low, high) = query.release_bounds();
     let dated_only = matches!(
         query.sort,
