@@ -11,6 +11,7 @@ mod cursor;
 mod request;
 mod run;
 mod sample;
+mod sample_awards;
 mod source;
 
 pub use cursor::Cursor;

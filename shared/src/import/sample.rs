@@ -23,6 +23,15 @@ pub struct SampleError {
     reason: String,
 }
 
+impl SampleError {
+    pub(super) fn new(file: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            file,
+            reason: reason.into(),
+        }
+    }
+}
+
 pub struct SampleSource {
     genres: Vec<Genre>,
     /// In file order.
@@ -32,8 +41,12 @@ pub struct SampleSource {
 }
 
 impl SampleSource {
-    /// Parses the two files of a sample catalog. Movies without an id or title are skipped.
-    pub fn parse(genres_json: &str, movies_json: &str) -> Result<Self, SampleError> {
+    /// Parses the files of a sample catalog. Movies without an id or title are skipped.
+    pub fn parse(
+        genres_json: &str,
+        movies_json: &str,
+        awards_json: &str,
+    ) -> Result<Self, SampleError> {
         let genres: GenreList = serde_json::from_str(genres_json).map_err(|e| SampleError {
             file: "genres.json",
             reason: e.to_string(),
@@ -63,6 +76,7 @@ impl SampleSource {
             map::sort_person_credits(&mut person.credits);
             person.credits.dedup();
         }
+        super::sample_awards::attach(awards_json, &mut movies, &mut people)?;
         Ok(Self {
             genres: map::genres(&genres),
             order: super::source::dedup_in_order(order),
@@ -200,6 +214,7 @@ impl SampleSource {
         Self::parse(
             include_str!("../../data/sample/genres.json"),
             include_str!("../../data/sample/movies.json"),
+            include_str!("../../data/sample/awards.json"),
         )
     }
 }
