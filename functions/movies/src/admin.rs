@@ -40,6 +40,7 @@ fn written(status: StatusCode, movie: Movie) -> Response {
             credits: true,
             keywords: true,
             rating: true,
+            awards: true,
             similar: false,
         },
     );

@@ -2,6 +2,9 @@
 //! `/health` and the OpenAPI document of the whole API.
 
 mod admin;
+mod admin_awards;
+mod awards;
+mod awards_views;
 mod cached;
 mod details;
 mod input;
@@ -33,6 +36,13 @@ pub fn router(state: AppState) -> Router {
                 .delete(admin::delete_movie),
         )
         .route("/movies/{id}/credits", get(details::movie_credits))
+        .route(
+            "/movies/{id}/awards",
+            get(awards::movie_awards).put(admin_awards::put_movie_awards),
+        )
+        .route("/awards", get(awards::award_bodies))
+        .route("/awards/{award_id}/{year}", get(awards::ceremony))
+        .route("/find/{external_id}", get(awards::find))
         .route("/movies/{id}/similar", get(details::similar_movies))
         .route("/genres", get(lists::genres))
         .route(
@@ -63,6 +73,11 @@ pub fn router(state: AppState) -> Router {
     admin::delete_movie,
     details::movie_credits,
     details::similar_movies,
+    awards::movie_awards,
+    admin_awards::put_movie_awards,
+    awards::award_bodies,
+    awards::ceremony,
+    awards::find,
     lists::genres,
     settings::get_config,
     settings::put_config,

@@ -121,7 +121,7 @@ impl SearchQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DetailsQuery {
-    /// Parts to embed, comma-separated: `credits`, `keywords`, `rating`, `similar`.
+    /// Parts to embed, comma-separated: `credits`, `keywords`, `rating`, `awards`, `similar`.
     pub append: Option<String>,
 }
 
@@ -131,6 +131,7 @@ pub struct Append {
     pub credits: bool,
     pub keywords: bool,
     pub rating: bool,
+    pub awards: bool,
     pub similar: bool,
 }
 
@@ -138,7 +139,10 @@ impl Append {
     /// Which cached rendering of the details this asks for (`similar` aside, which is paged
     /// and cached on its own): a number below [`shared::cache::DETAILS_VARIANTS`].
     pub fn details_variant(self) -> u8 {
-        u8::from(self.credits) | u8::from(self.keywords) << 1 | u8::from(self.rating) << 2
+        u8::from(self.credits)
+            | u8::from(self.keywords) << 1
+            | u8::from(self.rating) << 2
+            | u8::from(self.awards) << 3
     }
 }
 
@@ -158,6 +162,7 @@ impl DetailsQuery {
                 "credits" => append.credits = true,
                 "keywords" => append.keywords = true,
                 "rating" => append.rating = true,
+                "awards" => append.awards = true,
                 "similar" => append.similar = true,
                 other => unknown.push(other.chars().take(40).collect::<String>()),
             }
@@ -168,10 +173,19 @@ impl DetailsQuery {
             Err(ApiError::validation(
                 "append",
                 format!(
-                    "unknown part(s) {}; use credits, keywords, rating, similar",
+                    "unknown part(s) {}; use credits, keywords, rating, awards, similar",
                     unknown.join(", ")
                 ),
             ))
         }
     }
+}
+
+/// Query of `GET /find/{external_id}`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FindQuery {
+    /// `imdb_id` or `wikidata_id` (required).
+    pub external_source: Option<String>,
 }

@@ -3,15 +3,16 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use shared::domain::{
-    CastMember, CrewMember, Genre, GenreCount, Keyword, Movie, MovieId, MovieSource, MovieSummary,
-    RatingSummary,
+    CastMember, CrewMember, ExternalIds, Genre, GenreCount, Keyword, Movie, MovieId, MovieSource,
+    MovieSummary, RatingSummary,
 };
 use shared::http::Page;
 
+use crate::awards_views::MovieAwards;
 use crate::params::Append;
 
-/// A movie's details; `credits`, `keywords`, `rating` and `similar` appear only when asked for
-/// with `append`.
+/// A movie's details; `credits`, `keywords`, `rating`, `awards` and `similar` appear only when
+/// asked for with `append`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MovieDetails {
     pub id: MovieId,
@@ -33,6 +34,7 @@ pub struct MovieDetails {
     pub vote_average: f64,
     pub vote_count: u64,
     pub imdb_id: Option<String>,
+    pub external_ids: ExternalIds,
     pub source: MovieSource,
     pub updated_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,6 +43,8 @@ pub struct MovieDetails {
     pub keywords: Option<Vec<Keyword>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rating: Option<RatingSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub awards: Option<MovieAwards>,
     /// The first page of similar movies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub similar: Option<Page<MovieSummary>>,
@@ -51,6 +55,7 @@ impl MovieDetails {
     /// caller, which pages it).
     pub fn new(movie: Movie, append: Append) -> Self {
         let credits = append.credits.then(|| MovieCredits::new(&movie));
+        let external_ids = movie.external_ids();
         Self {
             id: movie.id,
             title: movie.title,
@@ -70,11 +75,15 @@ impl MovieDetails {
             vote_average: movie.vote_average,
             vote_count: movie.vote_count,
             imdb_id: movie.imdb_id,
+            external_ids,
             source: movie.source,
             updated_at: movie.updated_at,
             credits,
             keywords: append.keywords.then_some(movie.keywords),
             rating: append.rating.then_some(movie.rating),
+            awards: append
+                .awards
+                .then(|| MovieAwards::new(movie.id, movie.awards)),
             similar: None,
         }
     }

@@ -1,5 +1,6 @@
-//! The people function: people details, credits, popular people and people search.
+//! The people function: people details, credits, awards, popular people and people search.
 
+mod awards;
 mod routes;
 
 use axum::routing::get;
@@ -16,6 +17,7 @@ pub fn router(state: AppState) -> Router {
         .route("/people/search", get(routes::search_people))
         .route("/people/{id}", get(routes::get_person))
         .route("/people/{id}/credits", get(routes::person_credits))
+        .route("/people/{id}/awards", get(awards::person_awards))
         .layer(axum::middleware::from_fn(|request, next| {
             shared::http::http_caching(PUBLIC_MAX_AGE_SECS, request, next)
         }))
@@ -29,6 +31,7 @@ pub fn router(state: AppState) -> Router {
     routes::popular_people,
     routes::search_people,
     routes::get_person,
-    routes::person_credits
+    routes::person_credits,
+    awards::person_awards
 ))]
 pub struct ApiDoc;

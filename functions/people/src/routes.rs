@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use shared::cache::{ttl, CacheStatus};
 use shared::catalog_query::{page_from_text, SearchText};
-use shared::domain::{Person, PersonCredit, PersonId, PersonSummary};
+use shared::domain::{ExternalIds, Person, PersonCredit, PersonId, PersonSummary};
 use shared::error::FieldError;
 use shared::http::{CachedJson, Page, PageRequest, Query};
 use shared::stores::StoreError;
@@ -27,6 +27,7 @@ pub struct PersonDetails {
     pub profile_path: Option<String>,
     pub known_for_department: Option<String>,
     pub popularity: f64,
+    pub external_ids: ExternalIds,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<PersonCredits>,
 }
@@ -151,6 +152,7 @@ pub async fn get_person(
     }
     let (person, status) = cached_person(&state, id).await?;
     let credits = with_credits.then(|| PersonCredits::new(&person));
+    let external_ids = person.external_ids();
     let details = PersonDetails {
         id: person.id,
         name: person.name,
@@ -162,6 +164,7 @@ pub async fn get_person(
         profile_path: person.profile_path,
         known_for_department: person.known_for_department,
         popularity: person.popularity,
+        external_ids,
         credits,
     };
     json(&details, status)

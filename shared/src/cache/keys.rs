@@ -24,9 +24,9 @@ pub mod kind {
 }
 
 /// How many rendered forms a movie's details have: one per combination of the parts embedded
-/// from the movie's own document (`credits`, `keywords`, `rating`), numbered `0..8` by the
-/// movies function. Invalidating a movie drops all of them.
-pub const DETAILS_VARIANTS: u8 = 8;
+/// from the movie's own document (`credits`, `keywords`, `rating`, `awards`), numbered `0..16`
+/// by the movies function. Invalidating a movie drops all of them.
+pub const DETAILS_VARIANTS: u8 = 16;
 
 impl Cache {
     pub fn movie_key(&self, id: MovieId) -> String {

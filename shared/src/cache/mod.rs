@@ -30,7 +30,7 @@ pub use sqlite_backend::SqliteCache;
 use crate::stores::{Backend, StoreError};
 
 /// Version of every cached shape; part of every key.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// How long a value read through Redis is also kept in this container (the near tier). A hot
 /// entry (a popular movie under load) is then answered without a network round trip, which

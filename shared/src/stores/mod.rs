@@ -13,7 +13,7 @@ pub mod reviews;
 use std::sync::Arc;
 
 pub use accounts::AccountStore;
-pub use catalog::CatalogStore;
+pub use catalog::{AwardRecord, AwardStore, CatalogStore, FoundByExternalId};
 pub use profiles::ProfileStore;
 pub use reviews::ReviewStore;
 
