@@ -131,9 +131,12 @@ impl AwardStore for MongoCatalog {
     async fn award_counts(&self) -> Result<Vec<(AwardId, AwardCounts)>, StoreError> {
         // Read whole, then counted here: the answer is cached, and grouping on whole entries is
         // not something every MongoDB-compatible server does.
-        let entries = self
-            .distinct_entries(doc! { "awards.0": { "$exists": true } }, |_| true)
-            .await?;
+        // One equality per body: the shape the ceremony index serves on every server.
+        let held: Vec<Document> = AwardId::all()
+            .map(|id| doc! { "awards": { "$elemMatch": { "award.id": id.as_str() } } })
+            .collect();
+        let held = doc! { "$or": held };
+        let entries = self.distinct_entries(held, |_| true).await?;
         let mut counts: BTreeMap<AwardId, AwardCounts> = BTreeMap::new();
         for entry in &entries {
             let count = counts.entry(entry.award.id.clone()).or_default();
