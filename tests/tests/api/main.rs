@@ -5,6 +5,7 @@ mod auth;
 mod auth_attacks;
 mod auth_concurrency;
 mod auth_support;
+mod awards_api;
 mod awards_store;
 mod cache_near;
 mod cache_shared;
