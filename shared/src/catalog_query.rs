@@ -180,7 +180,11 @@ impl AwardKey {
         if keys.is_empty() || keys.len() > MAX_AWARD_FILTERS {
             return Err(format!("must hold 1 to {MAX_AWARD_FILTERS} awards"));
         }
-        Ok(if any { IdSet::Any(keys) } else { IdSet::All(keys) })
+        Ok(if any {
+            IdSet::Any(keys)
+        } else {
+            IdSet::All(keys)
+        })
     }
 }
 
@@ -594,7 +598,10 @@ mod tests {
         let set = AwardKey::parse_set("academy-awards:best-picture|cannes-film-festival").unwrap();
         assert!(!set.is_all());
         let keys: Vec<String> = set.ids().iter().map(AwardKey::key).collect();
-        assert_eq!(keys, ["academy-awards:best-picture", "cannes-film-festival"]);
+        assert_eq!(
+            keys,
+            ["academy-awards:best-picture", "cannes-film-festival"]
+        );
         for bad in [
             "",
             "oscars",

@@ -42,11 +42,7 @@ pub struct AwardsBody {
     pub awards: Vec<AwardInput>,
 }
 
-fn name(
-    errors: &mut Vec<FieldError>,
-    field: String,
-    text: &str,
-) -> Option<String> {
+fn name(errors: &mut Vec<FieldError>, field: String, text: &str) -> Option<String> {
     let text = text.trim();
     if text.chars().count() > MAX_AWARD_NAME || slugify(text).is_empty() {
         errors.push(FieldError::new(
@@ -70,7 +66,11 @@ impl AwardsBody {
         }
         let mut entries = Vec::new();
         for (i, input) in self.awards.into_iter().enumerate() {
-            let category = name(&mut errors, format!("awards[{i}].category"), &input.category);
+            let category = name(
+                &mut errors,
+                format!("awards[{i}].category"),
+                &input.category,
+            );
             let ceremony = match &input.ceremony {
                 Some(text) => name(&mut errors, format!("awards[{i}].ceremony"), text),
                 None => Some(format!("{} {}", input.year, input.award_id.name())),

@@ -70,9 +70,8 @@ impl<S: Send + Sync> FromRequestParts<S> for CeremonyPath {
         };
         let award = AwardId::parse(&value("award_id")?)
             .map_err(|reason| ApiError::NotFound(format!("the award ({reason})")))?;
-        let year = AwardYear::parse(&value("year")?).map_err(|reason| {
-            ApiError::BadRequest(format!("the year in the path {reason}"))
-        })?;
+        let year = AwardYear::parse(&value("year")?)
+            .map_err(|reason| ApiError::BadRequest(format!("the year in the path {reason}")))?;
         Ok(Self { award, year })
     }
 }

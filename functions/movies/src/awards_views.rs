@@ -125,8 +125,7 @@ impl Ceremony {
         people: &[PersonSummary],
     ) -> Self {
         let movies: HashMap<MovieId, &MovieSummary> = movies.iter().map(|m| (m.id, m)).collect();
-        let people: HashMap<PersonId, &PersonSummary> =
-            people.iter().map(|p| (p.id, p)).collect();
+        let people: HashMap<PersonId, &PersonSummary> = people.iter().map(|p| (p.id, p)).collect();
         let counts = AwardCounts::of(&entries);
         let ceremony = entries
             .iter()

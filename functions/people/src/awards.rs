@@ -110,7 +110,10 @@ pub async fn person_awards(
 ) -> Result<CachedJson, ApiError> {
     let catalog = state.catalog()?;
     // A list entry: the films it names change with any catalog write, which drops every list.
-    let key = state.cache().list_key("person_awards", &id.to_string()).await;
+    let key = state
+        .cache()
+        .list_key("person_awards", &id.to_string())
+        .await;
     let (bytes, status) = state
         .cache()
         .get_or_load_json(&key, ttl::LIST, || async move {

@@ -52,7 +52,11 @@ pub const AWARD_BODIES: &[(&str, &str, &str)] = &[
     ("golden-globe-awards", "Golden Globe Awards", "Q1011547"),
     ("bafta-film-awards", "BAFTA Film Awards", "Q732997"),
     ("venice-film-festival", "Venice Film Festival", "Q49024"),
-    ("berlin-film-festival", "Berlin International Film Festival", "Q130871"),
+    (
+        "berlin-film-festival",
+        "Berlin International Film Festival",
+        "Q130871",
+    ),
 ];
 
 /// An award body's id: one of [`AWARD_BODIES`].
@@ -150,7 +154,17 @@ impl CategorySlug {
 
 /// A ceremony year.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(try_from = "i32", into = "i32")]
 pub struct AwardYear(i32);
@@ -194,7 +208,17 @@ impl fmt::Display for AwardYear {
 
 /// Whether an entry was won or only nominated. A win counts as a nomination too.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -336,7 +360,9 @@ impl From<ImdbId> for String {
 }
 
 /// A Wikidata item id: `Q` and digits.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct WikidataId(String);
 
@@ -394,18 +420,34 @@ mod tests {
     #[test]
     fn slugs_are_folded_ascii_words() {
         assert_eq!(slugify("Palme d'Or"), "palme-d-or");
-        assert_eq!(slugify("Best Actor in a Leading Role"), "best-actor-in-a-leading-role");
-        assert_eq!(slugify("  Best Foreign Language Film "), "best-foreign-language-film");
+        assert_eq!(
+            slugify("Best Actor in a Leading Role"),
+            "best-actor-in-a-leading-role"
+        );
+        assert_eq!(
+            slugify("  Best Foreign Language Film "),
+            "best-foreign-language-film"
+        );
         assert_eq!(slugify("Meilleur réalisateur"), "meilleur-realisateur");
         assert!(CategorySlug::parse("best-picture").is_ok());
-        for bad in ["", "Best", "best--picture", "-best", "{\"$gt\":\"\"}", "a b"] {
+        for bad in [
+            "",
+            "Best",
+            "best--picture",
+            "-best",
+            "{\"$gt\":\"\"}",
+            "a b",
+        ] {
             assert!(CategorySlug::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn award_ids_are_known_bodies() {
-        assert_eq!(AwardId::parse("academy-awards").unwrap().name(), "Academy Awards");
+        assert_eq!(
+            AwardId::parse("academy-awards").unwrap().name(),
+            "Academy Awards"
+        );
         assert!(AwardId::parse("oscars").is_err());
         assert!(serde_json::from_str::<AwardId>("\"$gt\"").is_err());
         assert_eq!(

@@ -81,7 +81,10 @@ async fn bad_award_filters_are_422_naming_the_field(app: &TestApp) {
     for (query, field) in [
         ("awards_won=oscars", "awards_won"),
         ("awards_won=academy-awards:Best%20Picture", "awards_won"),
-        ("awards_nominated=academy-awards,cannes-film-festival|x", "awards_nominated"),
+        (
+            "awards_nominated=academy-awards,cannes-film-festival|x",
+            "awards_nominated",
+        ),
         ("awards_won=%7B%22%24gt%22%3A%22%22%7D", "awards_won"),
         ("awards_won[$gt]=", "awards_won[$gt]"),
         ("ids=1,2&awards_won=academy-awards", "awards_won"),
@@ -99,9 +102,15 @@ async fn movie_awards_and_append_awards(app: &TestApp) {
     assert_eq!(awards.status, StatusCode::OK);
     let body = awards.json();
     assert_eq!(body["movie_id"], PARASITE);
-    assert_eq!((body["wins"].clone(), body["nominations"].clone()), (json!(5), json!(5)));
+    assert_eq!(
+        (body["wins"].clone(), body["nominations"].clone()),
+        (json!(5), json!(5))
+    );
     let first = &body["awards"][0];
-    assert_eq!(first["award"], json!({"id": "academy-awards", "name": "Academy Awards"}));
+    assert_eq!(
+        first["award"],
+        json!({"id": "academy-awards", "name": "Academy Awards"})
+    );
     assert_eq!(first["year"], 2020);
     assert_eq!(first["ceremony"], "92nd Academy Awards");
     assert_eq!(first["for"]["movie_id"], PARASITE);
@@ -124,10 +133,7 @@ async fn movie_awards_and_append_awards(app: &TestApp) {
     assert_eq!(details["awards"], body);
     assert!(details["credits"].is_object());
     // Cached like the movie: the second read is a hit.
-    assert_eq!(
-        app.get("/movies/550/awards").await.json()["nominations"],
-        0
-    );
+    assert_eq!(app.get("/movies/550/awards").await.json()["nominations"], 0);
     app.get("/movies/4040/awards")
         .await
         .problem(StatusCode::NOT_FOUND);
@@ -138,7 +144,12 @@ async fn movie_awards_and_append_awards(app: &TestApp) {
 
 async fn a_directors_awards_name_the_film(app: &TestApp) {
     let answer = app.get(&format!("/people/{BONG_JOON_HO}/awards")).await;
-    assert_eq!(answer.status, StatusCode::OK, "{}", String::from_utf8_lossy(&answer.body));
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
     let body = answer.json();
     assert_eq!(body["person_id"], BONG_JOON_HO);
     assert_eq!(body["wins"], 4);
@@ -189,7 +200,10 @@ async fn find_by_imdb_and_wikidata_id(app: &TestApp) {
             "external_id",
         ),
     ] {
-        let problem = app.get(path).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+        let problem = app
+            .get(path)
+            .await
+            .problem(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(fields(&problem), [field], "{path}");
     }
 }
@@ -208,8 +222,13 @@ async fn award_bodies_and_a_ceremony_with_titles_and_names(app: &TestApp) {
         .iter()
         .find(|b| b["id"] == "cannes-film-festival")
         .expect("cannes");
-    assert_eq!((cannes["wins"].clone(), cannes["nominations"].clone()), (json!(4), json!(4)));
-    assert!(list.iter().any(|b| b["id"] == "golden-globe-awards" && b["wins"] == 0));
+    assert_eq!(
+        (cannes["wins"].clone(), cannes["nominations"].clone()),
+        (json!(4), json!(4))
+    );
+    assert!(list
+        .iter()
+        .any(|b| b["id"] == "golden-globe-awards" && b["wins"] == 0));
 
     let ceremony = app.get("/awards/academy-awards/2020").await;
     assert_eq!(ceremony.status, StatusCode::OK);
@@ -272,11 +291,19 @@ async fn admins_set_the_awards_of_user_movies_and_the_cache_follows(app: &TestAp
         .await
         .problem(StatusCode::FORBIDDEN);
     let set = app.call(Method::PUT, &path, Some(body), Some(&admin)).await;
-    assert_eq!(set.status, StatusCode::OK, "{}", String::from_utf8_lossy(&set.body));
+    assert_eq!(
+        set.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&set.body)
+    );
     assert_eq!(set.json()["wins"], 1);
 
     let stored = app.get(&path).await.json();
-    assert_eq!((stored["wins"].clone(), stored["nominations"].clone()), (json!(1), json!(2)));
+    assert_eq!(
+        (stored["wins"].clone(), stored["nominations"].clone()),
+        (json!(1), json!(2))
+    );
     assert_eq!(stored["awards"][0]["ceremony"], "2027 Academy Awards");
     assert_eq!(stored["awards"][0]["source"], "user");
     let winners = app.get(winners).await.json();

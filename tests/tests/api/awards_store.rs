@@ -54,7 +54,11 @@ contract!(
 pub async fn load_bundled_sample(store: &dyn CatalogStore) {
     let sample = SampleSource::bundled().expect("sample");
     assert!(store
-        .fill_empty(sample.genre_list(), &sample.movie_list(), &sample.person_list())
+        .fill_empty(
+            sample.genre_list(),
+            &sample.movie_list(),
+            &sample.person_list()
+        )
         .await
         .expect("fill"));
 }
@@ -96,7 +100,10 @@ async fn best_picture_winners_and_nothing_else(store: &dyn CatalogStore) {
     for nominee in [15, 680, 278] {
         assert!(nominated.contains(&nominee), "{nominee}");
     }
-    assert!(!nominated.contains(&155), "The Dark Knight was not nominated");
+    assert!(
+        !nominated.contains(&155),
+        "The Dark Knight was not nominated"
+    );
     assert_eq!(nominated.len(), 61);
 }
 
@@ -104,13 +111,19 @@ async fn award_filters_combine_with_all_any_and_other_filters(store: &dyn Catalo
     load_bundled_sample(store).await;
     let both = discovered(
         store,
-        &[("awards_won", "academy-awards:best-picture,cannes-film-festival")],
+        &[(
+            "awards_won",
+            "academy-awards:best-picture,cannes-film-festival",
+        )],
     )
     .await;
     assert_eq!(both, [PARASITE].into_iter().collect());
     let either = discovered(
         store,
-        &[("awards_won", "academy-awards:best-picture|cannes-film-festival:palme-d-or")],
+        &[(
+            "awards_won",
+            "academy-awards:best-picture|cannes-film-festival:palme-d-or",
+        )],
     )
     .await;
     // Taxi Driver, Apocalypse Now and Pulp Fiction won the Palme d'Or, not Best Picture.
@@ -160,7 +173,13 @@ async fn award_writes_report_what_they_did_and_imports_keep_them(store: &dyn Cat
         .expect("person");
     let record = AwardRecord::new(
         wikidata("Q83495"),
-        vec![entry("academy-awards", "Best Film Editing", 2000, Outcome::Won, 1)],
+        vec![entry(
+            "academy-awards",
+            "Best Film Editing",
+            2000,
+            Outcome::Won,
+            1,
+        )],
     );
     assert_eq!(
         store.set_movie_awards(movie_id(1), &record).await.unwrap(),
@@ -171,19 +190,31 @@ async fn award_writes_report_what_they_did_and_imports_keep_them(store: &dyn Cat
         Some(UpsertOutcome::Unchanged)
     );
     assert_eq!(
-        store.set_person_awards(person_id(10), &record).await.unwrap(),
+        store
+            .set_person_awards(person_id(10), &record)
+            .await
+            .unwrap(),
         Some(UpsertOutcome::Updated)
     );
     assert_eq!(
-        store.set_person_awards(person_id(10), &record).await.unwrap(),
+        store
+            .set_person_awards(person_id(10), &record)
+            .await
+            .unwrap(),
         Some(UpsertOutcome::Unchanged)
     );
     assert_eq!(
-        store.set_movie_awards(movie_id(404), &record).await.unwrap(),
+        store
+            .set_movie_awards(movie_id(404), &record)
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(
-        store.set_person_awards(person_id(404), &record).await.unwrap(),
+        store
+            .set_person_awards(person_id(404), &record)
+            .await
+            .unwrap(),
         None
     );
 
@@ -279,7 +310,10 @@ async fn external_ids_find_movies_and_people(store: &dyn CatalogStore) {
         .unwrap();
     assert!(nothing.movies.is_empty() && nothing.people.is_empty());
     store
-        .set_movie_awards(movie_id(PARASITE), &AwardRecord::new(Some(qid.clone()), vec![]))
+        .set_movie_awards(
+            movie_id(PARASITE),
+            &AwardRecord::new(Some(qid.clone()), vec![]),
+        )
         .await
         .unwrap();
     store

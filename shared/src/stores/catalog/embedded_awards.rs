@@ -207,7 +207,9 @@ impl AwardStore for EmbeddedCatalog {
         .fetch_all(self.pool())
         .await
         .map_err(db)?;
-        rows.iter().map(super::embedded::person_summary_from_row).collect()
+        rows.iter()
+            .map(super::embedded::person_summary_from_row)
+            .collect()
     }
 
     async fn find_by_external_id(&self, id: &ExternalId) -> Result<FoundByExternalId, StoreError> {
@@ -232,7 +234,10 @@ impl AwardStore for EmbeddedCatalog {
         .await
         .map_err(db)?;
         Ok(FoundByExternalId {
-            movies: movies.iter().map(summary_from_row).collect::<Result<_, _>>()?,
+            movies: movies
+                .iter()
+                .map(summary_from_row)
+                .collect::<Result<_, _>>()?,
             people: people
                 .iter()
                 .map(super::embedded::person_summary_from_row)

@@ -39,7 +39,11 @@ pub(super) async fn fill_empty(
     let mut movie_rows = Vec::with_capacity(movies.len());
     for movie in movies.iter().filter(|movie| seen.insert(movie.id.get())) {
         movie_rows.push(MovieRow::new(movie, movie.rating)?);
-        award_rows.extend(award_rows_of(Subject::Movie, movie.id.get(), &movie.awards)?);
+        award_rows.extend(award_rows_of(
+            Subject::Movie,
+            movie.id.get(),
+            &movie.awards,
+        )?);
     }
     let mut relations: [Vec<(i64, i64)>; 3] = Default::default();
     for row in &movie_rows {
@@ -54,7 +58,11 @@ pub(super) async fn fill_empty(
     let mut person_rows = Vec::with_capacity(people.len());
     for person in people.iter().filter(|person| seen.insert(person.id.get())) {
         person_rows.push(PersonRow::new(person)?);
-        award_rows.extend(award_rows_of(Subject::Person, person.id.get(), &person.awards)?);
+        award_rows.extend(award_rows_of(
+            Subject::Person,
+            person.id.get(),
+            &person.awards,
+        )?);
     }
     let genres = to_json(&genres)?;
 

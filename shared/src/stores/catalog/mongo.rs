@@ -128,7 +128,10 @@ async fn create_indexes(db: &Database) -> Result<(), StoreError> {
         named(doc! { "original_language": 1 }, "original_language"),
         named(doc! { "award_keys": 1 }, "award_keys"),
         named(doc! { "award_won_keys": 1 }, "award_won_keys"),
-        named(doc! { "awards.award.id": 1, "awards.year": 1 }, "award_ceremony"),
+        named(
+            doc! { "awards.award.id": 1, "awards.year": 1 },
+            "award_ceremony",
+        ),
         named(doc! { "imdb_id": 1 }, "imdb_id"),
         named(doc! { "wikidata_id": 1 }, "wikidata_id"),
     ];
@@ -145,7 +148,10 @@ async fn create_indexes(db: &Database) -> Result<(), StoreError> {
         .build();
     let people = vec![
         named(doc! { "popularity": -1 }, "popularity"),
-        named(doc! { "awards.award.id": 1, "awards.year": 1 }, "award_ceremony"),
+        named(
+            doc! { "awards.award.id": 1, "awards.year": 1 },
+            "award_ceremony",
+        ),
         named(doc! { "imdb_id": 1 }, "imdb_id"),
         named(doc! { "wikidata_id": 1 }, "wikidata_id"),
         IndexModel::builder()
@@ -262,7 +268,8 @@ pub(super) fn movie_document(movie: &Movie, rating: RatingSummary) -> Result<Doc
 
 /// The fields of a movie document that the Wikidata import owns (a TMDB import's `$set` leaves
 /// them alone).
-pub(super) const AWARD_FIELDS: [&str; 4] = ["awards", "award_keys", "award_won_keys", "wikidata_id"];
+pub(super) const AWARD_FIELDS: [&str; 4] =
+    ["awards", "award_keys", "award_won_keys", "wikidata_id"];
 
 /// Discover's award filter keys of a movie: every `body` and `body:category` it was nominated
 /// for (wins included), and those it won.

@@ -23,8 +23,10 @@ use crate::stores::StoreError;
 /// The Wikidata part of a stored document (projected `awards` and `wikidata_id`).
 pub(super) fn stored_record(document: &Document) -> Result<AwardRecord, StoreError> {
     let awards = match document.get("awards") {
-        Some(Bson::Array(_)) => bson::from_bson(document.get("awards").cloned().unwrap_or_default())
-            .map_err(|e| StoreError::Internal(format!("stored awards are malformed: {e}")))?,
+        Some(Bson::Array(_)) => {
+            bson::from_bson(document.get("awards").cloned().unwrap_or_default())
+                .map_err(|e| StoreError::Internal(format!("stored awards are malformed: {e}")))?
+        }
         _ => Vec::new(),
     };
     let wikidata_id = match document.get_str("wikidata_id") {
@@ -111,7 +113,12 @@ impl MongoCatalog {
         Ok((result.matched_count > 0).then_some(UpsertOutcome::Updated))
     }
 
-    async fn ids_after(&self, collection: &str, after: i64, limit: u32) -> Result<Vec<i64>, StoreError> {
+    async fn ids_after(
+        &self,
+        collection: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<i64>, StoreError> {
         let documents = collect(
             self.collection(collection)
                 .await?
