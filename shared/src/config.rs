@@ -26,6 +26,7 @@ pub mod keys {
     pub const TMDB_API_TOKEN: &str = "TMDB_API_TOKEN";
     pub const TMDB_API_KEY: &str = "TMDB_API_KEY";
     pub const TMDB_BASE_URL: &str = "TMDB_BASE_URL";
+    pub const WIKIDATA_SPARQL_URL: &str = "WIKIDATA_SPARQL_URL";
     pub const JWT_SECRET: &str = "JWT_SECRET";
     pub const MOVIEVERSE_DATA_DIR: &str = "MOVIEVERSE_DATA_DIR";
     pub const MOVIEVERSE_SECRET_ID: &str = "MOVIEVERSE_SECRET_ID";
@@ -49,6 +50,7 @@ pub mod keys {
         TMDB_API_TOKEN,
         TMDB_API_KEY,
         TMDB_BASE_URL,
+        WIKIDATA_SPARQL_URL,
         JWT_SECRET,
         MOVIEVERSE_DATA_DIR,
         MOVIEVERSE_ADMIN_USERS,
@@ -59,6 +61,8 @@ pub mod keys {
 pub const DEFAULT_MONGODB_DATABASE: &str = "movieverse";
 pub const DEFAULT_DATA_DIR: &str = ".movieverse";
 pub const DEFAULT_TMDB_BASE_URL: &str = "https://api.themoviedb.org/3";
+/// The public Wikidata Query Service.
+pub const DEFAULT_WIKIDATA_SPARQL_URL: &str = "https://query.wikidata.org/sparql";
 pub const DEFAULT_REDIS_KEY_PREFIX: &str = "mv:";
 
 /// A value that must never be printed: `Debug` shows only that it is set.
@@ -148,6 +152,8 @@ pub struct Settings {
     pub cache_prefix: String,
     /// `None` means the bundled sample catalog is the seed source.
     pub tmdb: StoreSetting<TmdbSettings>,
+    /// The SPARQL endpoint the awards import reads (never embedded: absent is the public one).
+    pub wikidata_sparql_url: StoreSetting<url::Url>,
     pub jwt_secret: Option<Secret>,
     pub data_dir: PathBuf,
     /// Usernames or emails promoted to admin at start-up.
@@ -247,6 +253,13 @@ impl RawSettings {
                 }
             }
         };
+        let wikidata_sparql_url = match parse_http_url(
+            self.get(keys::WIKIDATA_SPARQL_URL)
+                .unwrap_or(DEFAULT_WIKIDATA_SPARQL_URL),
+        ) {
+            Ok(url) => StoreSetting::Production(url),
+            Err(reason) => invalid(keys::WIKIDATA_SPARQL_URL, reason),
+        };
         let run_migrations = match self.get(keys::MOVIEVERSE_RUN_MIGRATIONS) {
             None => false,
             Some(value) => parse_bool(value).unwrap_or_else(|| {
@@ -268,6 +281,7 @@ impl RawSettings {
                 .unwrap_or(DEFAULT_REDIS_KEY_PREFIX)
                 .to_string(),
             tmdb,
+            wikidata_sparql_url,
             jwt_secret: self.get(keys::JWT_SECRET).map(Secret::new),
             data_dir: PathBuf::from(
                 self.get(keys::MOVIEVERSE_DATA_DIR)

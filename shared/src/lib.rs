@@ -19,6 +19,7 @@ pub mod secrets;
 pub mod state;
 pub mod stores;
 pub mod tmdb;
+pub mod wikidata;
 
 pub use error::ApiError;
 pub use state::AppState;

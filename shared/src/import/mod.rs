@@ -7,6 +7,7 @@
 //! unchanged documents) and resumable (the cursor in `seed_runs`). The bundled sample goes
 //! through the same engine with a source that reads files instead of HTTP.
 
+mod awards;
 mod cursor;
 mod request;
 mod run;
@@ -14,6 +15,7 @@ mod sample;
 mod sample_awards;
 mod source;
 
+pub use awards::{import_awards, AwardImportOptions, AWARDS_SOURCE};
 pub use cursor::Cursor;
 pub use request::{ImportRequest, ListName, Pages, SourceKind};
 pub use run::{credited_people, run, ImportError, ImportOptions, ImportReport};
@@ -28,11 +30,52 @@ use crate::domain::{SeedCounts, SeedRun, SeedStatus};
 use crate::stores::catalog::CatalogStore;
 use crate::stores::Backend;
 use crate::tmdb::TmdbClient;
+use crate::wikidata::SparqlClient;
 use crate::AppState;
 
 /// Runs one import for `request` over the state's catalog and cache, stopping in time for
-/// `deadline` (the Lambda deadline; `None` runs to the end).
+/// `deadline` (the Lambda deadline; `None` runs to the end). With `awards`, a catalog run that
+/// completed is followed by the awards import, whose report is attached.
 pub async fn import(
+    state: &AppState,
+    request: &ImportRequest,
+    options: &ImportOptions,
+    deadline: Option<Instant>,
+) -> Result<ImportReport, ImportError> {
+    let mut report = import_catalog(state, request, options, deadline).await?;
+    let awards_follow = request.awards && request.source != SourceKind::Wikidata;
+    if awards_follow && report.status == SeedStatus::Completed {
+        report.awards = Some(Box::new(
+            awards_from_wikidata(state, &options.awards, deadline).await?,
+        ));
+    }
+    Ok(report)
+}
+
+/// The awards import over the state's catalog, cache and `WIKIDATA_SPARQL_URL`.
+async fn awards_from_wikidata(
+    state: &AppState,
+    options: &AwardImportOptions,
+    deadline: Option<Instant>,
+) -> Result<ImportReport, ImportError> {
+    let endpoint = match &state.settings().wikidata_sparql_url {
+        StoreSetting::Production(url) => url.clone(),
+        StoreSetting::Embedded => {
+            return Err(ImportError::NotConfigured(
+                "WIKIDATA_SPARQL_URL is not set".into(),
+            ))
+        }
+        StoreSetting::Invalid { key, reason } => {
+            return Err(ImportError::NotConfigured(format!(
+                "{key} is malformed: {reason}"
+            )))
+        }
+    };
+    let client = SparqlClient::new(state.http().clone(), endpoint, options.sparql.clone());
+    import_awards(state.catalog()?, state.cache(), &client, options, deadline).await
+}
+
+async fn import_catalog(
     state: &AppState,
     request: &ImportRequest,
     options: &ImportOptions,
@@ -40,6 +83,7 @@ pub async fn import(
 ) -> Result<ImportReport, ImportError> {
     let catalog = state.catalog()?;
     match request.source {
+        SourceKind::Wikidata => awards_from_wikidata(state, &options.awards, deadline).await,
         SourceKind::Sample => {
             let source = SampleSource::bundled()?;
             run(catalog, state.cache(), &source, request, options, deadline).await

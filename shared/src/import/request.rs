@@ -11,6 +11,8 @@ pub enum SourceKind {
     Tmdb,
     /// The catalog bundled with MovieVerse (no network).
     Sample,
+    /// Awards and Wikidata ids alone, for the movies and people the catalog holds.
+    Wikidata,
 }
 
 impl SourceKind {
@@ -18,6 +20,7 @@ impl SourceKind {
         match self {
             Self::Tmdb => "tmdb",
             Self::Sample => "sample",
+            Self::Wikidata => "wikidata",
         }
     }
 }
@@ -105,6 +108,9 @@ pub struct ImportRequest {
     pub lists: Vec<ListName>,
     #[serde(default = "yes")]
     pub people: bool,
+    /// After the catalog, import awards from Wikidata (implied by `source: wikidata`).
+    #[serde(default)]
+    pub awards: bool,
 }
 
 impl ImportRequest {
@@ -115,6 +121,7 @@ impl ImportRequest {
             pages: Pages::default(),
             lists: all_lists(),
             people: true,
+            awards: false,
         }
     }
 

@@ -48,6 +48,8 @@ pub struct ImportOptions {
     pub checkpoint_interval: Duration,
     /// An unfinished run older than this is abandoned rather than resumed.
     pub resume_within: Duration,
+    /// The awards import's own options.
+    pub awards: super::AwardImportOptions,
 }
 
 impl Default for ImportOptions {
@@ -59,6 +61,7 @@ impl Default for ImportOptions {
             checkpoint_every: 20,
             checkpoint_interval: Duration::from_secs(5),
             resume_within: Duration::from_secs(7 * 24 * 60 * 60),
+            awards: super::AwardImportOptions::default(),
         }
     }
 }
@@ -83,6 +86,9 @@ pub struct ImportReport {
     /// Time this invocation took.
     pub elapsed_ms: u64,
     pub last_error: Option<String>,
+    /// The awards import that followed (`"awards": true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub awards: Option<Box<ImportReport>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -257,7 +263,11 @@ async fn begin(
     options: &ImportOptions,
 ) -> Result<(SeedRun, Cursor, bool), StoreError> {
     let now = Utc::now();
-    if let Some(previous) = catalog.latest_seed_run().await? {
+    // Its own source's latest run: an awards run in between does not stop a resume.
+    if let Some(previous) = catalog
+        .latest_seed_run_of(request.source.as_str())
+        .await?
+    {
         let recent = chrono::Duration::from_std(options.resume_within)
             .is_ok_and(|limit| now - previous.started_at <= limit);
         let cursor = Cursor::from_json(&previous.cursor);
@@ -552,6 +562,7 @@ impl<'a> Run<'a> {
             people: self.cursor.person_ids.len(),
             elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             last_error: self.record.last_error.clone(),
+            awards: None,
         };
         tracing::info!(?report, "seed run ended");
         report

@@ -207,7 +207,7 @@ fn transport(error: reqwest::Error) -> TmdbError {
 }
 
 /// `Retry-After` as seconds or as an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

@@ -7,4 +7,5 @@ mod pace;
 pub mod types;
 
 pub use client::{ClientOptions, MovieList, TmdbClient, TmdbError};
+pub(crate) use client::retry_after;
 pub use map::MapError;

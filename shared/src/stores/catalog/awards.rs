@@ -69,8 +69,20 @@ pub trait AwardStore: Send + Sync {
         record: &AwardRecord,
     ) -> Result<Option<UpsertOutcome>, StoreError>;
 
-    /// Up to `limit` movie ids above `after`, in id order (the Wikidata import's pages).
-    async fn movie_ids_after(&self, after: i64, limit: u32) -> Result<Vec<MovieId>, StoreError>;
+    /// The distinct entries held by movies that name any of `people` (the awards import gives
+    /// each person the very entries of their films). One query.
+    async fn movie_entries_naming(
+        &self,
+        people: &[PersonId],
+    ) -> Result<Vec<AwardEntry>, StoreError>;
+
+    /// Up to `limit` ids above `after` of imported movies (not `source: user`, whose awards an
+    /// admin owns), in id order: the Wikidata import's pages.
+    async fn imported_movie_ids_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<MovieId>, StoreError>;
 
     /// Up to `limit` person ids above `after`, in id order.
     async fn person_ids_after(&self, after: i64, limit: u32) -> Result<Vec<PersonId>, StoreError>;

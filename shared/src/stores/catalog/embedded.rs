@@ -466,6 +466,18 @@ impl CatalogStore for EmbeddedCatalog {
         document.as_deref().map(from_json).transpose()
     }
 
+    async fn latest_seed_run_of(&self, source: &str) -> Result<Option<SeedRun>, StoreError> {
+        let document: Option<String> = sqlx::query_scalar(
+            "SELECT document FROM catalog_seed_runs WHERE document ->> '$.source' = ? \
+             ORDER BY started_at_ms DESC, id DESC LIMIT 1",
+        )
+        .bind(source)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        document.as_deref().map(from_json).transpose()
+    }
+
     async fn movie(&self, id: MovieId) -> Result<Option<Movie>, StoreError> {
         sqlx::query(
             "SELECT document, rating_average, rating_count FROM catalog_movies WHERE id = ?",

@@ -309,10 +309,36 @@ impl AwardStore for EmbeddedCatalog {
         Ok(Some(UpsertOutcome::Updated))
     }
 
-    async fn movie_ids_after(&self, after: i64, limit: u32) -> Result<Vec<MovieId>, StoreError> {
-        let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM catalog_movies WHERE id > ? ORDER BY id LIMIT ?")
-                .bind(after)
+    async fn movie_entries_naming(
+        &self,
+        people: &[PersonId],
+    ) -> Result<Vec<AwardEntry>, StoreError> {
+        if people.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = people.iter().map(|id| id.get()).collect();
+        // A batch job's read: it looks through every movie's award rows once.
+        let entries: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT a.entry FROM catalog_awards a, \
+             json_each(a.entry, '$.for.person_ids') p \
+             WHERE a.subject = 'movie' AND p.value IN (SELECT value FROM json_each(?))",
+        )
+        .bind(to_json(&ids)?)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?;
+        entries.iter().map(|text| decode_entry(text)).collect()
+    }
+
+    async fn imported_movie_ids_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<MovieId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM catalog_movies WHERE id > ? AND source <> 'user' ORDER BY id LIMIT ?",
+        )
+        .bind(after)
                 .bind(i64::from(limit))
                 .fetch_all(self.pool())
                 .await

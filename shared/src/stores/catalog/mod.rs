@@ -97,6 +97,9 @@ pub trait CatalogStore: CandidateStore + AwardStore + Send + Sync {
     /// The most recently started seed run.
     async fn latest_seed_run(&self) -> Result<Option<SeedRun>, StoreError>;
 
+    /// The most recently started seed run of one source (the awards import resumes its own).
+    async fn latest_seed_run_of(&self, source: &str) -> Result<Option<SeedRun>, StoreError>;
+
     /// A whole movie (with MovieVerse's current rating).
     async fn movie(&self, id: MovieId) -> Result<Option<Movie>, StoreError>;
 

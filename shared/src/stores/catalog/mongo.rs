@@ -132,6 +132,7 @@ async fn create_indexes(db: &Database) -> Result<(), StoreError> {
             doc! { "awards.award.id": 1, "awards.year": 1 },
             "award_ceremony",
         ),
+        named(doc! { "awards.for.person_ids": 1 }, "award_people"),
         named(doc! { "imdb_id": 1 }, "imdb_id"),
         named(doc! { "wikidata_id": 1 }, "wikidata_id"),
     ];
@@ -532,6 +533,17 @@ impl CatalogStore for MongoCatalog {
         self.collection(SEED_RUNS)
             .await?
             .find_one(doc! {})
+            .sort(doc! { "started_at_ms": -1, "_id": -1 })
+            .await
+            .map_err(mongo_error)?
+            .map(from_document)
+            .transpose()
+    }
+
+    async fn latest_seed_run_of(&self, source: &str) -> Result<Option<SeedRun>, StoreError> {
+        self.collection(SEED_RUNS)
+            .await?
+            .find_one(doc! { "source": source })
             .sort(doc! { "started_at_ms": -1, "_id": -1 })
             .await
             .map_err(mongo_error)?

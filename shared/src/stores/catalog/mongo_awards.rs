@@ -119,10 +119,16 @@ impl MongoCatalog {
         after: i64,
         limit: u32,
     ) -> Result<Vec<i64>, StoreError> {
+        // Movies added on MovieVerse keep the awards an admin gave them.
+        let filter = if collection == MOVIES {
+            doc! { "_id": { "$gt": after }, "source": { "$ne": "user" } }
+        } else {
+            doc! { "_id": { "$gt": after } }
+        };
         let documents = collect(
             self.collection(collection)
                 .await?
-                .find(doc! { "_id": { "$gt": after } })
+                .find(filter)
                 .projection(doc! { "_id": 1 })
                 .sort(doc! { "_id": 1 })
                 .limit(i64::from(limit))
@@ -237,7 +243,44 @@ impl AwardStore for MongoCatalog {
         self.set_record(PEOPLE, id.get(), record).await
     }
 
-    async fn movie_ids_after(&self, after: i64, limit: u32) -> Result<Vec<MovieId>, StoreError> {
+    async fn movie_entries_naming(
+        &self,
+        people: &[PersonId],
+    ) -> Result<Vec<AwardEntry>, StoreError> {
+        if people.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = people.iter().map(|id| id.get()).collect();
+        let documents = collect(
+            self.collection(MOVIES)
+                .await?
+                .find(doc! { "awards.for.person_ids": { "$in": &ids } })
+                .projection(doc! { "_id": 0, "awards": 1 })
+                .await,
+        )
+        .await?;
+        let mut seen = HashSet::new();
+        let mut entries = Vec::new();
+        for document in &documents {
+            for entry in stored_record(document)?.awards {
+                let names = entry
+                    .recipients
+                    .person_ids
+                    .iter()
+                    .any(|id| people.contains(id));
+                if names && seen.insert(entry.clone()) {
+                    entries.push(entry);
+                }
+            }
+        }
+        Ok(entries)
+    }
+
+    async fn imported_movie_ids_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<MovieId>, StoreError> {
         let ids = self.ids_after(MOVIES, after, limit).await?;
         Ok(ids.into_iter().filter_map(MovieId::new).collect())
     }
