@@ -259,7 +259,10 @@ impl AwardRun<'_> {
                 }
                 Err(SparqlError::Timeout) if chunk.len() > 1 => {
                     let (first, second) = chunk.split_at(chunk.len() / 2);
-                    tracing::warn!(ids = chunk.len(), "SPARQL query timed out; halving the batch");
+                    tracing::warn!(
+                        ids = chunk.len(),
+                        "SPARQL query timed out; halving the batch"
+                    );
                     pending.push(second.to_vec());
                     pending.push(first.to_vec());
                 }
@@ -271,10 +274,7 @@ impl AwardRun<'_> {
     }
 
     /// One batch of movies; `Ok(false)` when none are left (the people come next).
-    async fn movie_batch(
-        &mut self,
-        after: i64,
-    ) -> Result<Result<bool, SparqlError>, ImportError> {
+    async fn movie_batch(&mut self, after: i64) -> Result<Result<bool, SparqlError>, ImportError> {
         let ids = self
             .catalog
             .imported_movie_ids_after(after, self.options.batch_size)
@@ -319,10 +319,7 @@ impl AwardRun<'_> {
     }
 
     /// One batch of people; `Ok(false)` when none are left (the run is done).
-    async fn people_batch(
-        &mut self,
-        after: i64,
-    ) -> Result<Result<bool, SparqlError>, ImportError> {
+    async fn people_batch(&mut self, after: i64) -> Result<Result<bool, SparqlError>, ImportError> {
         let ids = self
             .catalog
             .person_ids_after(after, self.options.batch_size)

@@ -264,10 +264,7 @@ async fn begin(
 ) -> Result<(SeedRun, Cursor, bool), StoreError> {
     let now = Utc::now();
     // Its own source's latest run: an awards run in between does not stop a resume.
-    if let Some(previous) = catalog
-        .latest_seed_run_of(request.source.as_str())
-        .await?
-    {
+    if let Some(previous) = catalog.latest_seed_run_of(request.source.as_str()).await? {
         let recent = chrono::Duration::from_std(options.resume_within)
             .is_ok_and(|limit| now - previous.started_at <= limit);
         let cursor = Cursor::from_json(&previous.cursor);

@@ -6,6 +6,6 @@ pub mod map;
 mod pace;
 pub mod types;
 
-pub use client::{ClientOptions, MovieList, TmdbClient, TmdbError};
 pub(crate) use client::retry_after;
+pub use client::{ClientOptions, MovieList, TmdbClient, TmdbError};
 pub use map::MapError;

@@ -64,7 +64,10 @@ mod tests {
 
     #[test]
     fn ids_enter_as_quoted_digits() {
-        let ids = [MovieId::new(550).expect("id"), MovieId::new(13).expect("id")];
+        let ids = [
+            MovieId::new(550).expect("id"),
+            MovieId::new(13).expect("id"),
+        ];
         let query = award_query(&ids);
         assert!(query.contains("VALUES ?tmdb { \"550\" \"13\" }"));
         assert!(query.contains("wd:Q19020"));

@@ -66,7 +66,10 @@ fn tmdb_id(value: &str) -> Option<i64> {
 /// (`Palme d'Or`).
 fn category(label: &str) -> Option<String> {
     let label = label.trim();
-    let category = label.split_once(" for ").map_or(label, |(_, rest)| rest).trim();
+    let category = label
+        .split_once(" for ")
+        .map_or(label, |(_, rest)| rest)
+        .trim();
     let readable = !category.is_empty()
         && category.chars().count() <= crate::domain::MAX_AWARD_NAME
         // A label the service could not find comes back as the bare item id.
@@ -82,7 +85,10 @@ pub fn item_rows(body: &[u8]) -> Result<Parsed<(i64, WikidataId)>, SparqlError> 
     };
     for row in bindings(body)? {
         let value = |name: &str| row.get(name).map(|t| t.value.as_str());
-        match (value("tmdb").and_then(tmdb_id), value("item").and_then(item)) {
+        match (
+            value("tmdb").and_then(tmdb_id),
+            value("item").and_then(item),
+        ) {
             (Some(tmdb), Some(item)) => parsed.rows.push((tmdb, item)),
             _ => parsed.malformed += 1,
         }

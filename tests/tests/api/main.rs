@@ -6,6 +6,7 @@ mod auth_attacks;
 mod auth_concurrency;
 mod auth_support;
 mod awards_api;
+mod awards_import;
 mod awards_store;
 mod cache_near;
 mod cache_shared;

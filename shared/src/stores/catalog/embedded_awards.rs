@@ -339,10 +339,10 @@ impl AwardStore for EmbeddedCatalog {
             "SELECT id FROM catalog_movies WHERE id > ? AND source <> 'user' ORDER BY id LIMIT ?",
         )
         .bind(after)
-                .bind(i64::from(limit))
-                .fetch_all(self.pool())
-                .await
-                .map_err(db)?;
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?;
         Ok(ids.into_iter().filter_map(MovieId::new).collect())
     }
 

@@ -250,11 +250,16 @@ impl AwardStore for MongoCatalog {
         if people.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<i64> = people.iter().map(|id| id.get()).collect();
+        // One equality per person, each within one entry: the form every MongoDB-compatible
+        // server matches inside arrays of documents.
+        let naming: Vec<Document> = people
+            .iter()
+            .map(|id| doc! { "awards": { "$elemMatch": { "for.person_ids": id.get() } } })
+            .collect();
         let documents = collect(
             self.collection(MOVIES)
                 .await?
-                .find(doc! { "awards.for.person_ids": { "$in": &ids } })
+                .find(doc! { "$or": naming })
                 .projection(doc! { "_id": 0, "awards": 1 })
                 .await,
         )
