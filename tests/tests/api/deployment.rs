@@ -74,6 +74,22 @@ fn the_schedule_input_is_the_seed_schedule_event() {
 }
 
 #[test]
+fn the_weekly_awards_input_is_the_seed_awards_event() {
+    let template = template();
+    let schedule = &template["Resources"]["SeedFunction"]["Properties"]["Events"]["WeeklyAwards"];
+    assert_eq!(schedule["Type"], "Schedule");
+    let input = schedule["Properties"]["Input"].as_str().expect("Input");
+    let from_template: serde_json::Value = serde_json::from_str(input).unwrap();
+    let event: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("events/seed-awards.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(from_template, event);
+    let request: seed::SeedRequest = serde_json::from_value(event).expect("a valid seed request");
+    assert_eq!(request.source, seed::Source::Wikidata);
+}
+
+#[test]
 fn template_routes_and_the_watch_router_table_agree() {
     let from_template: BTreeSet<(String, String)> = template_routes()
         .into_iter()
