@@ -18,6 +18,10 @@
 //! cargo lambda invoke seed --data-file events/seed-schedule.json
 //! ```
 //!
+//! Awards and Wikidata ids come from Wikidata (`WIKIDATA_SPARQL_URL`, the public endpoint by
+//! default): `events/seed-awards.json` (`{"source": "wikidata"}`), or `"awards": true` on a TMDB
+//! or sample run.
+//!
 //! `SEED_CONCURRENCY` (1–16, default 4) and `SEED_REQUESTS_PER_SECOND` (1–40, default 20) tune
 //! how hard a run leans on TMDB.
 
