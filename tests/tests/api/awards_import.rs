@@ -305,3 +305,32 @@ async fn a_malformed_endpoint_setting_is_refused_by_name() {
         .expect_err("refused");
     assert!(error.to_string().contains("WIKIDATA_SPARQL_URL"), "{error}");
 }
+
+#[tokio::test]
+async fn awards_true_follows_a_catalog_run_with_the_awards_import() {
+    let server = wikidata().await;
+    let url = format!("{}/sparql", server.uri());
+    let app = TestApp::build(
+        &[(keys::WIKIDATA_SPARQL_URL, url.as_str())],
+        None,
+        None,
+        None,
+        None,
+    )
+    .await;
+    let request: ImportRequest =
+        serde_json::from_value(json!({"source": "sample", "awards": true})).expect("request");
+    let report = shared::import::import(&app.state, &request, &options(), None)
+        .await
+        .expect("import");
+    assert_eq!(report.status, SeedStatus::Completed);
+    let awards = report.awards.expect("the awards import ran");
+    assert_eq!(
+        (awards.source.as_str(), awards.status),
+        ("wikidata", SeedStatus::Completed)
+    );
+    assert_eq!(awards.movies, 151);
+    // The fixtures' Wikidata facts replaced the sample's for the movies they cover.
+    let pulp = app.get("/movies/680/awards").await.json();
+    assert_eq!(pulp["awards"], pulp_fiction_awards());
+}
