@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
+pub use crate::credential_limits::CredentialLimits;
 use crate::secrets::SecretSource;
 
 /// Every key MovieVerse reads. The secret may hold any of them.
@@ -30,8 +31,14 @@ pub mod keys {
     pub const JWT_SECRET: &str = "JWT_SECRET";
     pub const MOVIEVERSE_DATA_DIR: &str = "MOVIEVERSE_DATA_DIR";
     pub const MOVIEVERSE_SECRET_ID: &str = "MOVIEVERSE_SECRET_ID";
-    pub const MOVIEVERSE_ADMIN_USERS: &str = "MOVIEVERSE_ADMIN_USERS";
     pub const MOVIEVERSE_RUN_MIGRATIONS: &str = "MOVIEVERSE_RUN_MIGRATIONS";
+    pub const LOGIN_FAILURES_PER_ACCOUNT_ADDRESS: &str = "LOGIN_FAILURES_PER_ACCOUNT_ADDRESS";
+    pub const LOGIN_FAILURES_PER_ADDRESS: &str = "LOGIN_FAILURES_PER_ADDRESS";
+    pub const LOGIN_FAILURE_WINDOW_SECS: &str = "LOGIN_FAILURE_WINDOW_SECS";
+    pub const LOGIN_DELAY_SECS: &str = "LOGIN_DELAY_SECS";
+    pub const LOGIN_MAX_DELAY_SECS: &str = "LOGIN_MAX_DELAY_SECS";
+    pub const REGISTRATIONS_PER_ADDRESS: &str = "REGISTRATIONS_PER_ADDRESS";
+    pub const REGISTRATION_WINDOW_SECS: &str = "REGISTRATION_WINDOW_SECS";
     /// Set by AWS Lambda itself (not by `cargo lambda watch`, which sets the function name too).
     pub const LAMBDA_TASK_ROOT: &str = "LAMBDA_TASK_ROOT";
 
@@ -53,8 +60,14 @@ pub mod keys {
         WIKIDATA_SPARQL_URL,
         JWT_SECRET,
         MOVIEVERSE_DATA_DIR,
-        MOVIEVERSE_ADMIN_USERS,
         MOVIEVERSE_RUN_MIGRATIONS,
+        LOGIN_FAILURES_PER_ACCOUNT_ADDRESS,
+        LOGIN_FAILURES_PER_ADDRESS,
+        LOGIN_FAILURE_WINDOW_SECS,
+        LOGIN_DELAY_SECS,
+        LOGIN_MAX_DELAY_SECS,
+        REGISTRATIONS_PER_ADDRESS,
+        REGISTRATION_WINDOW_SECS,
     ];
 }
 
@@ -156,10 +169,10 @@ pub struct Settings {
     pub wikidata_sparql_url: StoreSetting<url::Url>,
     pub jwt_secret: Option<Secret>,
     pub data_dir: PathBuf,
-    /// Usernames or emails promoted to admin at start-up.
-    pub admin_users: Vec<String>,
     /// Apply the production migrations at start-up (the embedded engine always migrates).
     pub run_migrations: bool,
+    /// How hard logins and registrations are throttled.
+    pub credential_limits: CredentialLimits,
     /// True inside AWS Lambda, where an embedded signing key is refused.
     pub in_lambda: bool,
 }
@@ -287,16 +300,8 @@ impl RawSettings {
                 self.get(keys::MOVIEVERSE_DATA_DIR)
                     .unwrap_or(DEFAULT_DATA_DIR),
             ),
-            admin_users: self
-                .get(keys::MOVIEVERSE_ADMIN_USERS)
-                .map(|list| {
-                    list.split(',')
-                        .map(|s| s.trim().to_lowercase())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
             run_migrations,
+            credential_limits: CredentialLimits::from_raw(&self),
             in_lambda,
         }
     }

@@ -24,38 +24,17 @@ impl RateLimit {
         cache.key("rl", format!("{}:{subject}", self.name))
     }
 
-    /// Counts one hit for `subject` (a user id, an IP, an account). `Err(429)` past the limit.
-    /// When the cache is down the hit is allowed: an outage must not lock everybody out.
+    /// Counts one hit for `subject` (a user id, an address). `Err(429)` past the limit. When the
+    /// shared cache is down, this container counts on its own (`Cache::count`).
     pub async fn hit(&self, cache: &Cache, subject: &str) -> Result<RateLimitState, ApiError> {
-        let Some((count, left)) = cache.hit(&self.key(cache, subject), self.window).await else {
-            return Ok(self.state(0, self.window));
-        };
+        let (count, left) = cache.count(&self.key(cache, subject), 1, self.window).await;
+        let count = u64::try_from(count).unwrap_or(0);
         let state = self.state(count, left);
         if count > self.max {
             Err(ApiError::RateLimited(state))
         } else {
             Ok(state)
         }
-    }
-
-    /// Whether `subject` is already over the limit, without counting a hit.
-    pub async fn is_exceeded(&self, cache: &Cache, subject: &str) -> Result<(), ApiError> {
-        let key = self.key(cache, subject);
-        let count = cache
-            .get_raw(&key)
-            .await
-            .and_then(|bytes| std::str::from_utf8(&bytes).ok()?.parse::<u64>().ok())
-            .unwrap_or(0);
-        if count >= self.max {
-            Err(ApiError::RateLimited(self.state(count, self.window)))
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Forgets `subject`'s hits (e.g. after a successful login).
-    pub async fn reset(&self, cache: &Cache, subject: &str) {
-        cache.invalidate(&[self.key(cache, subject)]).await;
     }
 
     fn state(&self, count: u64, left: Duration) -> RateLimitState {

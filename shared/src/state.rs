@@ -11,7 +11,7 @@ use sqlx::mysql::MySqlPoolOptions;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::SqlitePool;
 
-use crate::auth::{AuthUser, JwtKeys};
+use crate::auth::{JwtKeys, Role};
 use crate::cache::{Cache, RedisCache};
 use crate::config::{Settings, StoreSetting};
 use crate::error::ApiError;
@@ -123,9 +123,6 @@ impl AppState {
             },
             StoreSetting::Invalid { key, reason } => invalid("accounts", key, reason),
         };
-        if let Ok(store) = accounts.get() {
-            crate::stores::accounts::promote_configured_admins(store, &settings.admin_users).await;
-        }
 
         let reviews: StoreSlot<dyn ReviewStore> = match &settings.reviews {
             StoreSetting::Embedded => slot(embedded_pool("reviews").map(|pool| {
@@ -190,7 +187,7 @@ impl AppState {
         };
 
         let jwt = match &settings.jwt_secret {
-            Some(secret) => JwtKeys::from_secret(secret.expose().as_bytes()),
+            Some(secret) => JwtKeys::from_configured_secret(secret.expose().as_bytes()),
             None if settings.in_lambda => Err("JWT_SECRET is not set".to_string()),
             None => JwtKeys::embedded(&settings.data_dir),
         };
@@ -263,19 +260,17 @@ impl AppState {
             .map_err(|_| ApiError::Unavailable("token signing".into()))
     }
 
-    /// Refuses tokens of accounts that were deleted or are being deleted (401). A token whose
-    /// account this store never held is accepted: its signature already proves we issued it.
-    pub async fn check_account_active(&self, user: &AuthUser) -> Result<(), ApiError> {
+    /// The role of the token's account as stored now, or 401 unless that account exists and is
+    /// active. A signature only proves that a token was issued with this key, not that its
+    /// account exists (a leaked key, a token of another deployment sharing it) nor that its role
+    /// is still the one it was issued with (a demotion takes effect at once).
+    pub async fn check_account_active(&self, id: uuid::Uuid) -> Result<Role, ApiError> {
         use crate::stores::accounts::AccountState;
-        match self
-            .accounts()?
-            .status(crate::domain::UserId(user.id))
-            .await?
-        {
-            AccountState::Active | AccountState::Unknown => Ok(()),
-            AccountState::Deleting | AccountState::Deleted => Err(ApiError::Unauthorized(
-                "the account of this token no longer exists".into(),
-            )),
+        match self.accounts()?.status(crate::domain::UserId(id)).await? {
+            AccountState::Active(role) => Ok(role),
+            AccountState::Deleting | AccountState::Deleted | AccountState::Unknown => Err(
+                ApiError::Unauthorized("the account of this token does not exist".into()),
+            ),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Services come from the environment that `scripts/test.sh` prepares (`MV_TEST_*`). A missing
 //! service skips the test loudly, except under `CI=true`, where it fails.
 
+mod accounts;
 pub mod app;
 pub mod client;
 pub mod deployed;
@@ -12,5 +13,6 @@ pub mod proxy;
 pub mod services;
 pub mod template;
 
+pub use accounts::own_address;
 pub use app::{TestApp, TestResponse};
 pub use client::ApiClient;

@@ -12,7 +12,8 @@ use shared::stores::StoreError;
 use shared::{ApiError, AppState};
 
 use crate::body::{AccountView, PasswordChangeRequest};
-use crate::limits::{ClientIp, LoginLimits};
+use crate::client_ip::ClientIp;
+use crate::limits::LoginLimits;
 
 /// The caller's account, or 404 when the token's account is not an active one of this store.
 async fn own_account(state: &AppState, user: &AuthUser) -> Result<Account, ApiError> {
@@ -32,13 +33,13 @@ pub async fn confirm_password(
     ip: &ClientIp,
     candidate: &str,
 ) -> Result<(), ApiError> {
-    let limits = LoginLimits::new(Some(account.id), &account.username, ip);
-    limits.begin(state).await?;
+    let limits = LoginLimits::new(state, Some(account.id), &account.username, ip);
+    let attempt = limits.begin(state).await?;
     if password::verify(candidate, Some(&account.password_hash)).await? {
         limits.succeeded(state).await;
         Ok(())
     } else {
-        limits.failed(state).await;
+        limits.failed(state, attempt).await;
         Err(ApiError::Forbidden("the password is wrong".into()))
     }
 }

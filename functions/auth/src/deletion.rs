@@ -31,7 +31,7 @@ use shared::{ApiError, AppState};
 
 use crate::account::confirm_password;
 use crate::body::DeleteAccountRequest;
-use crate::limits::ClientIp;
+use crate::client_ip::ClientIp;
 
 /// Delete the caller's account, profile, follows and watchlist; reviews stay, anonymised.
 #[utoipa::path(

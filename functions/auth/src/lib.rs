@@ -2,9 +2,11 @@
 
 mod account;
 mod body;
+mod client_ip;
 mod deletion;
 mod limits;
 mod session;
+mod throttle;
 mod tokens;
 
 use axum::routing::{get, post};

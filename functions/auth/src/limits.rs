@@ -1,145 +1,106 @@
-//! Login throttling: attempts are counted per account and failures per client IP (Redis
-//! counters in production, in-process on the embedded default). After 5 failures in 15 minutes
-//! the next attempts are refused with 429 before any password is checked.
+//! Which throttles a password check and a registration go through.
 //!
-//! The account counter is taken *before* the password is checked and cleared by a success, so
-//! even a burst of parallel guesses gets at most 5 through. The IP counter only counts failures
-//! (many people can share one address, and their successful logins must not lock each other
-//! out); it is checked first, then bumped after each failure.
+//! A password check is throttled per (account, address) and per address ([`Throttle`]): a
+//! guesser at one address is slowed down on that account quickly and on all accounts a little
+//! later, while the account's owner at another address is never refused because of them (a
+//! per-account lock would let anybody lock anybody out). Registrations are limited per address.
+//! The numbers are settings ([`shared::config::CredentialLimits`]).
 
-use std::net::IpAddr;
-use std::time::Duration;
-
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
+use shared::cache::Cache;
+use shared::config::CredentialLimits;
 use shared::domain::UserId;
+use shared::error::RateLimitState;
 use shared::rate_limit::RateLimit;
 use shared::{ApiError, AppState};
 
-pub const MAX_FAILURES: u64 = 5;
-pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+use crate::client_ip::ClientIp;
+use crate::throttle::{Attempt, Throttle};
 
-const PER_ACCOUNT: RateLimit = RateLimit::new("login-account", MAX_FAILURES, FAILURE_WINDOW);
-const PER_IP: RateLimit = RateLimit::new("login-ip", MAX_FAILURES, FAILURE_WINDOW);
-
-/// The counters one password check touches.
+/// The two throttles of one password check.
 pub struct LoginLimits {
-    account: String,
-    ip: String,
+    pair: Throttle,
+    address: Throttle,
+    pair_subject: String,
+    address_subject: String,
+}
+
+/// A password check that both throttles let through.
+pub struct LoginAttempt {
+    pair: Attempt,
+    address: Attempt,
 }
 
 impl LoginLimits {
-    /// For an existing account the subject is its id, so logging in by username or by email
-    /// shares one counter; for a login that matches no account it is the normalised text, so
-    /// guesses against accounts that do not exist are throttled the same way.
-    pub fn new(account: Option<UserId>, login: &str, ip: &ClientIp) -> Self {
+    /// For an existing account the pair's account is its id, so logging in by username or by
+    /// email shares one count; for a login that matches no account it is the normalised text,
+    /// so guesses at accounts that do not exist are throttled the same way.
+    pub fn new(state: &AppState, account: Option<UserId>, login: &str, ip: &ClientIp) -> Self {
+        let limits = &state.settings().credential_limits;
         let account = match account {
             Some(id) => format!("id:{id}"),
             None => format!("login:{}", login.trim().to_lowercase()),
         };
         Self {
-            account,
-            ip: ip.0.clone(),
+            pair: throttle("login-pair", limits.failures_per_account_address, limits),
+            address: throttle("login-address", limits.failures_per_address, limits),
+            pair_subject: format!("{account}|{}", ip.0),
+            address_subject: ip.0.clone(),
         }
     }
 
-    /// Counts the attempt against the account; 429 if the IP or the account is over the limit.
-    pub async fn begin(&self, state: &AppState) -> Result<(), ApiError> {
-        PER_IP.is_exceeded(state.cache(), &self.ip).await?;
-        PER_ACCOUNT
-            .hit(state.cache(), &self.account)
-            .await
-            .map(|_| ())
+    /// Counts the attempt before the password is checked; 429 while either throttle makes the
+    /// caller wait.
+    pub async fn begin(&self, state: &AppState) -> Result<LoginAttempt, ApiError> {
+        let cache = state.cache();
+        let address = self.address.begin(cache, &self.address_subject).await?;
+        match self.pair.begin(cache, &self.pair_subject).await {
+            Ok(pair) => Ok(LoginAttempt { pair, address }),
+            Err(refused) => {
+                // Not checked, so not an attempt of this address either.
+                self.address.give_back(cache, &self.address_subject).await;
+                Err(refused)
+            }
+        }
     }
 
-    /// Counts a failure against the IP (the account counted it in `begin`).
-    pub async fn failed(&self, state: &AppState) {
-        // Only the count matters here: the next attempt's `begin` refuses.
-        let _ = PER_IP.hit(state.cache(), &self.ip).await;
+    pub async fn failed(&self, state: &AppState, attempt: LoginAttempt) {
+        let cache = state.cache();
+        self.pair
+            .failed(cache, &self.pair_subject, attempt.pair)
+            .await;
+        self.address
+            .failed(cache, &self.address_subject, attempt.address)
+            .await;
     }
 
-    /// A success clears the account's count (not the IP's: one success must not wash away the
-    /// failures of a password-spraying client).
+    /// The right password: the pair's record is cleared; the address only gets this attempt
+    /// back (one success must not wash away the failures of a password-spraying client).
     pub async fn succeeded(&self, state: &AppState) {
-        PER_ACCOUNT.reset(state.cache(), &self.account).await;
+        let cache: &Cache = state.cache();
+        self.pair.clear(cache, &self.pair_subject).await;
+        self.address.give_back(cache, &self.address_subject).await;
     }
 }
 
-/// The client's IP: API Gateway's own `sourceIp` when running in Lambda, else the first entry
-/// of `X-Forwarded-For` (local `cargo lambda watch`, tests), else `unknown`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClientIp(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let from_gateway = parts
-            .extensions
-            .get::<lambda_http::request::RequestContext>()
-            .and_then(|context| match context {
-                lambda_http::request::RequestContext::ApiGatewayV2(v2) => v2.http.source_ip.clone(),
-                #[allow(unreachable_patterns)]
-                _ => None,
-            });
-        let from_header = || {
-            parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|list| list.split(',').next())
-                .map(|first| first.trim().to_string())
-        };
-        let ip = from_gateway
-            .or_else(from_header)
-            .and_then(|text| text.parse::<IpAddr>().ok())
-            .map(|ip| ip.to_string())
-            .unwrap_or_else(|| "unknown".into());
-        Ok(Self(ip))
+fn throttle(name: &'static str, max: u64, limits: &CredentialLimits) -> Throttle {
+    Throttle {
+        name,
+        max,
+        window: limits.failure_window,
+        first_delay: limits.first_delay,
+        max_delay: limits.max_delay,
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::Request;
-    use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
-    use lambda_http::request::RequestContext;
-
-    async fn client_ip(request: Request<()>) -> String {
-        let (mut parts, ()) = request.into_parts();
-        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(&mut parts, &()).await;
-        ip
-    }
-
-    #[tokio::test]
-    async fn the_gateway_source_ip_wins_over_a_forwarded_header() {
-        let mut context = ApiGatewayV2httpRequestContext::default();
-        context.http.source_ip = Some("198.51.100.23".into());
-        let request = Request::builder()
-            .header("x-forwarded-for", "10.9.8.7")
-            .extension(RequestContext::ApiGatewayV2(context))
-            .body(())
-            .unwrap();
-        assert_eq!(client_ip(request).await, "198.51.100.23");
-    }
-
-    #[tokio::test]
-    async fn without_a_gateway_the_first_forwarded_entry_is_used_if_it_is_an_ip() {
-        let forwarded = |value: &str| {
-            Request::builder()
-                .header("x-forwarded-for", value)
-                .body(())
-                .unwrap()
-        };
-        assert_eq!(
-            client_ip(forwarded("203.0.113.9, 10.0.0.1")).await,
-            "203.0.113.9"
-        );
-        assert_eq!(client_ip(forwarded(" 2001:db8::1 ")).await, "2001:db8::1");
-        for junk in ["", "not-an-ip", "' OR 1=1 --, 10.0.0.1"] {
-            assert_eq!(client_ip(forwarded(junk)).await, "unknown", "{junk}");
-        }
-        assert_eq!(client_ip(Request::new(())).await, "unknown");
-    }
+/// Counts a registration from `ip`; 429 past the limit. The state is for the answer's
+/// `RateLimit-*` headers.
+pub async fn registration(state: &AppState, ip: &ClientIp) -> Result<RateLimitState, ApiError> {
+    let limits = &state.settings().credential_limits;
+    RateLimit::new(
+        "register-address",
+        limits.registrations_per_address,
+        limits.registration_window,
+    )
+    .hit(state.cache(), &shared::cache::key_digest(&ip.0))
+    .await
 }

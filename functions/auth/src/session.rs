@@ -10,15 +10,17 @@ use shared::auth::{AuthUser, Role};
 use shared::domain::UserId;
 use shared::error::FieldError;
 use shared::http::{private_no_store, Json};
+use shared::rate_limit;
 use shared::stores::accounts::{
-    AccountStatus, NewAccount, NewRefreshToken, NextRefreshToken, Rotation,
+    AccountStatus, FamilyRevoked, NewAccount, NewRefreshToken, NextRefreshToken, Rotation,
 };
 use shared::stores::StoreError;
 use shared::{ApiError, AppState};
 use uuid::Uuid;
 
 use crate::body::{LoginRequest, RefreshRequest, RegisterRequest, Session, TokenPair};
-use crate::limits::{ClientIp, LoginLimits};
+use crate::client_ip::ClientIp;
+use crate::limits::{self, LoginLimits};
 use crate::{deletion, tokens};
 
 /// Longest text accepted as a login (an email can be 254 characters).
@@ -29,38 +31,47 @@ const MAX_LOGIN_CHARS: usize = 254;
     post, path = "/auth/register", tag = "auth",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "The account and its first tokens", body = Session),
-        (status = 409, description = "The username or the email is taken (the problem names the field)"),
+        (status = 201, description = "The account and its first tokens (with RateLimit-* headers)", body = Session),
+        (status = 409, description = "The username or the email is taken (the answer does not say which)"),
         (status = 422, description = "Invalid fields, e.g. a common password"),
+        (status = 429, description = "Too many registrations from this address; see Retry-After"),
     )
 )]
 pub async fn register(
     State(state): State<AppState>,
+    ip: ClientIp,
     Json(body): Json<RegisterRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (username, email, password) = parse_registration(body)?;
     let store = state.accounts()?;
     state.jwt()?;
-    let role = if is_configured_admin(&state, &username, &email) {
-        Role::Admin
-    } else {
-        Role::User
-    };
+    let limit = limits::registration(&state, &ip).await?;
+    // Before the (deliberately slow) hash, so a taken name costs the server nothing.
+    if store.is_taken(&username, &email).await? {
+        return Err(taken());
+    }
+    // Every account starts as a user: the admin role is only given by an operator (README,
+    // "Accounts and the first admin"), never by anything a registration says.
     let account = NewAccount {
         id: UserId(Uuid::now_v7()),
         username,
         email,
         password_hash: password::hash(&password).await?,
-        role,
+        role: Role::User,
     };
     let refresh = RefreshToken::generate();
     let created = store
         .create(&account, &NewRefreshToken::first(refresh.hash()))
         .await
-        .map_err(taken)?;
+        .map_err(|error| match error {
+            // Taken between the check and the insert by a concurrent registration.
+            StoreError::Conflict(_) => taken(),
+            other => other.into(),
+        })?;
     let tokens = tokens::pair(&state, created.id, created.role, &refresh)?;
     Ok((
         StatusCode::CREATED,
+        rate_limit::headers(&limit),
         private_no_store(),
         axum::Json(Session {
             user: created.into(),
@@ -90,27 +101,10 @@ fn parse_registration(body: RegisterRequest) -> Result<(Username, Email, Passwor
     }
 }
 
-/// `MOVIEVERSE_ADMIN_USERS` names usernames or emails (lower-cased by the settings).
-fn is_configured_admin(state: &AppState, username: &Username, email: &Email) -> bool {
-    let admins = &state.settings().admin_users;
-    let email = email.as_str().to_lowercase();
-    admins
-        .iter()
-        .any(|login| login == username.as_str() || *login == email)
-}
-
-/// A taken username or email: 409 naming only the field.
-fn taken(error: StoreError) -> ApiError {
-    match error {
-        StoreError::Conflict(field) if field == "username" || field == "email" => {
-            let mut conflict = ApiError::conflict(format!("this {field} is already taken"));
-            if let ApiError::Conflict { extra, .. } = &mut conflict {
-                extra.insert("field".into(), field.into());
-            }
-            conflict
-        }
-        other => other.into(),
-    }
+/// A taken username or email. Which one is not said: that would tell anybody whether an
+/// address has an account here.
+fn taken() -> ApiError {
+    ApiError::conflict("the username or the email is already taken")
 }
 
 /// The one answer for an unknown login and a wrong password.
@@ -125,7 +119,7 @@ fn bad_credentials() -> ApiError {
     responses(
         (status = 200, description = "The account and new tokens", body = Session),
         (status = 401, description = "Unknown login or wrong password (one answer for both)"),
-        (status = 429, description = "Too many failures for this account or IP; see Retry-After"),
+        (status = 429, description = "Too many failures from this address, for this account or for any; see Retry-After"),
     )
 )]
 pub async fn login(
@@ -152,15 +146,15 @@ pub async fn login(
     } else {
         store.find_by_login(login).await?
     };
-    let limits = LoginLimits::new(account.as_ref().map(|a| a.id), login, &ip);
-    limits.begin(&state).await?;
+    let limits = LoginLimits::new(&state, account.as_ref().map(|a| a.id), login, &ip);
+    let attempt = limits.begin(&state).await?;
     // An unknown login verifies against a dummy hash: both failures take the same time.
     let matches =
         password::verify(&body.password, account.as_ref().map(|a| &a.password_hash)).await?;
     let account = match account {
         Some(account) if matches => account,
         _ => {
-            limits.failed(&state).await;
+            limits.failed(&state, attempt).await;
             return Err(bad_credentials());
         }
     };
@@ -226,13 +220,13 @@ pub async fn refresh(
     }
 }
 
-/// Revoke one of the caller's refresh tokens (log out of that session).
+/// Log out of a session: every refresh token of its family is revoked.
 #[utoipa::path(
     post, path = "/auth/logout", tag = "auth",
     request_body = RefreshRequest,
     security(("bearer" = [])),
     responses(
-        (status = 204, description = "Revoked (also when it already was, or is not the caller's)"),
+        (status = 204, description = "The session is over, whichever of its refresh tokens was sent (also when it already was, or the token is not the caller's)"),
         (status = 401, description = "No valid access token"),
     )
 )]
@@ -247,10 +241,24 @@ pub async fn logout(
             "is not a refresh token",
         ));
     };
-    // Only the caller's own token is revoked; anything else changes nothing and says nothing.
-    state
+    // Only the caller's own sessions are touched; anything else changes nothing and says nothing.
+    let revoked = state
         .accounts()?
-        .revoke(UserId(user.id), &token.hash())
+        .revoke_family(UserId(user.id), &token.hash())
         .await?;
+    if let Some(FamilyRevoked {
+        family,
+        was_spent: true,
+    }) = revoked
+    {
+        // A spent token is only ever presented by someone replaying it; the family is revoked
+        // either way, but the event is worth the same alarm as at a refresh.
+        tracing::warn!(
+            security_event = "refresh_token_reuse",
+            user_id = %user.id,
+            family_id = %family,
+            "a spent refresh token was presented at logout; every token of its family is revoked"
+        );
+    }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,10 +1,14 @@
 //! Access tokens: HS256 JWTs signed with `JWT_SECRET`, and the extractors that check them.
 //!
 //! Verification accepts exactly one algorithm, so `alg: none` and algorithm-confusion tokens are
-//! refused, and requires `exp`, `iat`, `sub`, `role` and `jti`. Passwords, credentials and refresh
-//! tokens live in the submodules.
+//! refused, and requires `exp`, `iat`, `sub`, `role`, `jti` and this API's `iss` and `aud` (a token
+//! minted for another service that happens to share the key is refused). A valid signature is
+//! not enough: the extractors also require the token's account to exist and be active, and take
+//! the role from that account, never from the token. Passwords, credentials, refresh tokens and
+//! the signing key's strength live in the submodules.
 
 pub mod credentials;
+pub mod key_strength;
 pub mod password;
 pub mod refresh;
 
@@ -27,6 +31,9 @@ const ALGORITHM: Algorithm = Algorithm::HS256;
 /// A signing key shorter than this is refused: HS256 is only as strong as its key.
 pub const MIN_SECRET_BYTES: usize = 32;
 const KEY_FILE: &str = "jwt.key";
+/// Who issues access tokens, and who they are for (`iss` and `aud`).
+pub const ISSUER: &str = "movieverse";
+pub const AUDIENCE: &str = "movieverse-api";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -56,7 +63,11 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: Uuid,
+    /// The role when the token was issued, for the client's display only: the server reads the
+    /// account's current role.
     pub role: Role,
+    pub iss: String,
+    pub aud: String,
     pub exp: i64,
     pub iat: i64,
     pub jti: Uuid,
@@ -71,6 +82,13 @@ pub struct JwtKeys {
 }
 
 impl JwtKeys {
+    /// Keys from a configured `JWT_SECRET`: refused unless it is long and random enough
+    /// ([`key_strength::check`]), so a copied example or a guessable word never signs tokens.
+    pub fn from_configured_secret(secret: &[u8]) -> Result<Self, String> {
+        key_strength::check(secret)?;
+        Self::from_secret(secret)
+    }
+
     pub fn from_secret(secret: &[u8]) -> Result<Self, String> {
         if secret.len() < MIN_SECRET_BYTES {
             return Err(format!(
@@ -79,7 +97,9 @@ impl JwtKeys {
         }
         let mut validation = Validation::new(ALGORITHM);
         validation.leeway = 5;
-        validation.set_required_spec_claims(&["exp", "iat", "sub"]);
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
         Ok(Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -125,6 +145,8 @@ impl JwtKeys {
         let claims = Claims {
             sub: user,
             role,
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
             iat: now,
             exp: now + ACCESS_TOKEN_TTL.as_secs() as i64,
             jti: Uuid::new_v4(),
@@ -134,7 +156,7 @@ impl JwtKeys {
         Ok((token, claims))
     }
 
-    /// Checks signature, algorithm and expiry.
+    /// Checks signature, algorithm, expiry, issuer and audience.
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
@@ -149,10 +171,11 @@ impl JwtKeys {
     }
 }
 
-/// The caller, from a valid `Authorization: Bearer` access token.
+/// The caller, from a valid `Authorization: Bearer` access token whose account is active.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthUser {
     pub id: Uuid,
+    /// The account's role as stored when the request arrived.
     pub role: Role,
 }
 
@@ -181,22 +204,19 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
         })
 }
 
-/// The user of a request's token, checked for signature, algorithm and expiry only.
-fn token_user(parts: &Parts, state: &AppState) -> Result<AuthUser, ApiError> {
-    let claims = state.jwt()?.verify(bearer(parts)?)?;
-    Ok(AuthUser {
-        id: claims.sub,
-        role: claims.role,
-    })
+/// The account id of a request's token, checked for signature, algorithm, expiry, issuer and
+/// audience only.
+fn token_subject(parts: &Parts, state: &AppState) -> Result<Uuid, ApiError> {
+    Ok(state.jwt()?.verify(bearer(parts)?)?.sub)
 }
 
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let user = token_user(parts, state)?;
-        state.check_account_active(&user).await?;
-        Ok(user)
+        let id = token_subject(parts, state)?;
+        let role = state.check_account_active(id).await?;
+        Ok(AuthUser { id, role })
     }
 }
 
@@ -211,23 +231,23 @@ impl FromRequestParts<AppState> for DeletionCaller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         use crate::stores::accounts::AccountState;
-        let user = token_user(parts, state)?;
-        match state
-            .accounts()?
-            .status(crate::domain::UserId(user.id))
-            .await?
-        {
-            AccountState::Deleted => Err(ApiError::Unauthorized(
-                "the account of this token no longer exists".into(),
-            )),
-            AccountState::Active | AccountState::Deleting | AccountState::Unknown => {
-                Ok(DeletionCaller(user))
+        let id = token_subject(parts, state)?;
+        let role = match state.accounts()?.status(crate::domain::UserId(id)).await? {
+            AccountState::Active(role) => role,
+            // Its deletion started and did not finish: the same request may finish it.
+            AccountState::Deleting => Role::User,
+            AccountState::Deleted | AccountState::Unknown => {
+                return Err(ApiError::Unauthorized(
+                    "the account of this token does not exist".into(),
+                ))
             }
-        }
+        };
+        Ok(DeletionCaller(AuthUser { id, role }))
     }
 }
 
-/// The caller, who must be an admin (401 without a token, 403 for other users).
+/// The caller, who must be an admin now (401 without a token, 403 for other users): the role is
+/// the account's stored one, so a demotion takes effect on the next request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AdminUser(pub AuthUser);
 
@@ -274,6 +294,31 @@ mod tests {
     }
 
     #[test]
+    fn tokens_for_another_issuer_or_audience_are_refused() {
+        let keys = keys();
+        let now = chrono::Utc::now().timestamp();
+        let claims = |iss: &str, aud: &str| Claims {
+            sub: Uuid::now_v7(),
+            role: Role::User,
+            iss: iss.into(),
+            aud: aud.into(),
+            iat: now,
+            exp: now + 60,
+            jti: Uuid::new_v4(),
+        };
+        let sign = |claims: &Claims| {
+            jsonwebtoken::encode(&Header::new(ALGORITHM), claims, &keys.encoding).unwrap()
+        };
+        assert!(keys.verify(&sign(&claims(ISSUER, AUDIENCE))).is_ok());
+        assert!(keys.verify(&sign(&claims("other", AUDIENCE))).is_err());
+        assert!(keys.verify(&sign(&claims(ISSUER, "other-api"))).is_err());
+        let without = serde_json::json!({"sub": Uuid::now_v7(), "role": "user", "exp": now + 60, "iat": now, "jti": Uuid::new_v4()});
+        let token =
+            jsonwebtoken::encode(&Header::new(ALGORITHM), &without, &keys.encoding).unwrap();
+        assert!(keys.verify(&token).is_err());
+    }
+
+    #[test]
     fn issued_tokens_verify() {
         let keys = keys();
         let user = Uuid::now_v7();
@@ -315,6 +360,8 @@ mod tests {
         let claims = Claims {
             sub: Uuid::now_v7(),
             role: Role::User,
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
             iat: now - 3600,
             exp: now - 600,
             jti: Uuid::new_v4(),

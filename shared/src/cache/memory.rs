@@ -83,7 +83,12 @@ impl CacheBackend for MemoryCache {
         Ok(())
     }
 
-    async fn incr(&self, key: &str, window: Duration) -> Result<(u64, Duration), CacheError> {
+    async fn incr(
+        &self,
+        key: &str,
+        by: i64,
+        window: Duration,
+    ) -> Result<(i64, Duration), CacheError> {
         let now = Instant::now();
         let entry = self
             .entries
@@ -91,14 +96,14 @@ impl CacheBackend for MemoryCache {
             .and_upsert_with(|existing| async move {
                 match existing.map(|e| e.into_value()) {
                     Some(entry) if entry.expires_at > now => {
-                        let count = decode_count(&entry.value) + 1;
+                        let count = decode_count(&entry.value).saturating_add(by);
                         Entry {
                             value: Bytes::from(count.to_string()),
                             expires_at: entry.expires_at,
                         }
                     }
                     _ => Entry {
-                        value: Bytes::from_static(b"1"),
+                        value: Bytes::from(by.to_string()),
                         expires_at: now + window,
                     },
                 }
@@ -116,7 +121,7 @@ impl CacheBackend for MemoryCache {
     }
 }
 
-fn decode_count(value: &[u8]) -> u64 {
+fn decode_count(value: &[u8]) -> i64 {
     std::str::from_utf8(value)
         .ok()
         .and_then(|s| s.parse().ok())

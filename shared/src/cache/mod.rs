@@ -7,6 +7,7 @@
 //! [`VERSION`] when a cached shape changes makes every old entry unreachable. The cache is an
 //! optimisation only: when it fails, reads go to the store and the failure is logged.
 
+mod counters;
 mod keys;
 mod memory;
 mod ranking;
@@ -21,6 +22,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub use counters::key_digest;
 pub use keys::{kind, DETAILS_VARIANTS};
 pub use memory::MemoryCache;
 pub use ranking::Rankings;
@@ -60,9 +62,14 @@ pub trait CacheBackend: Send + Sync {
     async fn get(&self, key: &str) -> Result<Option<Bytes>, CacheError>;
     async fn set(&self, key: &str, value: Bytes, ttl: Duration) -> Result<(), CacheError>;
     async fn delete(&self, keys: &[String]) -> Result<(), CacheError>;
-    /// Adds one to a fixed-window counter that expires `window` after its first hit; returns the
-    /// new count and the time left in the window.
-    async fn incr(&self, key: &str, window: Duration) -> Result<(u64, Duration), CacheError>;
+    /// Adds `by` (negative to give back) to a fixed-window counter that expires `window` after
+    /// its first change; returns the new count and the time left in the window.
+    async fn incr(
+        &self,
+        key: &str,
+        by: i64,
+        window: Duration,
+    ) -> Result<(i64, Duration), CacheError>;
     async fn ping(&self) -> Result<(), CacheError>;
     /// The Redis connection behind the backend, for sorted sets ([`Rankings`]); `None` elsewhere.
     fn redis(&self) -> Option<redis::aio::ConnectionManager> {
@@ -104,6 +111,8 @@ pub struct Cache {
     /// Values recently read or loaded through Redis ([`NEAR_TTL`]); `None` for the embedded
     /// backends, which are near already.
     near: Option<moka::future::Cache<String, Bytes>>,
+    /// Where rate-limit counters go while the backend fails (see `counters.rs`).
+    local_counters: Arc<MemoryCache>,
 }
 
 impl Cache {
@@ -122,6 +131,7 @@ impl Cache {
                     .time_to_live(NEAR_TTL)
                     .build()
             }),
+            local_counters: Arc::new(MemoryCache::new()),
         }
     }
 
@@ -154,7 +164,7 @@ impl Cache {
         match self.backend.get(key).await {
             Ok(value) => value,
             Err(error) => {
-                tracing::warn!(key, error = %error, "cache read failed; reading the store");
+                tracing::warn!(key = %key_digest(key), error = %error, "cache read failed; reading the store");
                 None
             }
         }
@@ -174,7 +184,7 @@ impl Cache {
         match self.backend.set(key, value, ttl).await {
             Ok(()) => true,
             Err(error) => {
-                tracing::warn!(key, error = %error, "cache write failed");
+                tracing::warn!(key = %key_digest(key), error = %error, "cache write failed");
                 false
             }
         }
@@ -191,6 +201,7 @@ impl Cache {
             }
         }
         if let Err(error) = self.backend.delete(keys).await {
+            let keys: Vec<String> = keys.iter().map(|key| key_digest(key)).collect();
             tracing::error!(?keys, error = %error, "cache invalidation failed; entries expire by TTL");
         }
     }
@@ -298,13 +309,13 @@ impl Cache {
         serde_json::from_slice(&bytes).map_err(|e| StoreError::Internal(e.to_string()))
     }
 
-    /// Counts one hit in a fixed window; `None` when the cache is down (callers then allow the
-    /// request: an outage of the cache must not lock every user out).
-    pub async fn hit(&self, key: &str, window: Duration) -> Option<(u64, Duration)> {
-        match self.backend.incr(key, window).await {
+    /// Counts one hit in a fixed window of the backend; `None` when the backend is down. (Rate
+    /// limits use [`Self::count`], which falls back to this container's counters instead.)
+    pub async fn hit(&self, key: &str, window: Duration) -> Option<(i64, Duration)> {
+        match self.backend.incr(key, 1, window).await {
             Ok(state) => Some(state),
             Err(error) => {
-                tracing::warn!(key, error = %error, "rate-limit counter unavailable");
+                tracing::warn!(key = %key_digest(key), error = %error, "cache counter unavailable");
                 None
             }
         }

@@ -96,19 +96,28 @@ impl CacheBackend for RedisCache {
         .await
     }
 
-    async fn incr(&self, key: &str, window: Duration) -> Result<(u64, Duration), CacheError> {
+    async fn incr(
+        &self,
+        key: &str,
+        by: i64,
+        window: Duration,
+    ) -> Result<(i64, Duration), CacheError> {
         let millis = u64::try_from(window.as_millis()).unwrap_or(u64::MAX).max(1);
-        // INCR and PEXPIRE NX in one round trip: the window starts at the first hit only.
+        // One MULTI round trip: `SET … PX NX` creates the counter with its window only if it is
+        // absent (so the window starts at the first hit), then INCRBY counts. Unlike
+        // `PEXPIRE … NX` (Redis 7), this works on every Redis this project supports (≥ 6.2).
         let mut pipe = redis::pipe();
         pipe.atomic()
-            .incr(key, 1u64)
-            .cmd("PEXPIRE")
+            .cmd("SET")
             .arg(key)
+            .arg(0)
+            .arg("PX")
             .arg(millis)
             .arg("NX")
             .ignore()
+            .incr(key, by)
             .pttl(key);
-        let (count, ttl): (u64, i64) = once_more_if_dropped(|| {
+        let (count, ttl): (i64, i64) = once_more_if_dropped(|| {
             let mut conn = self.connection.clone();
             let pipe = pipe.clone();
             async move { pipe.query_async(&mut conn).await }

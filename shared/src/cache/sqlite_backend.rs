@@ -112,16 +112,22 @@ impl CacheBackend for SqliteCache {
             .map_err(err)
     }
 
-    async fn incr(&self, key: &str, window: Duration) -> Result<(u64, Duration), CacheError> {
+    async fn incr(
+        &self,
+        key: &str,
+        by: i64,
+        window: Duration,
+    ) -> Result<(i64, Duration), CacheError> {
         let now = now_ms();
         // One statement, so concurrent processes count exactly (SQLite serialises writers). In
         // an UPDATE every expression reads the row as it was, so both CASEs see the old expiry.
         let (count, expires_at): (String, i64) = sqlx::query_as(
-            "INSERT INTO cache_entries (key, value, expires_at) VALUES (?1, '1', ?2 + ?3) \
+            "INSERT INTO cache_entries (key, value, expires_at) \
+               VALUES (?1, CAST(?4 AS TEXT), ?2 + ?3) \
              ON CONFLICT (key) DO UPDATE SET \
                value = CASE WHEN cache_entries.expires_at > ?2 \
-                 THEN CAST(CAST(CAST(cache_entries.value AS TEXT) AS INTEGER) + 1 AS TEXT) \
-                 ELSE '1' END, \
+                 THEN CAST(CAST(CAST(cache_entries.value AS TEXT) AS INTEGER) + ?4 AS TEXT) \
+                 ELSE CAST(?4 AS TEXT) END, \
                expires_at = CASE WHEN cache_entries.expires_at > ?2 \
                  THEN cache_entries.expires_at ELSE ?2 + ?3 END \
              RETURNING CAST(value AS TEXT), expires_at",
@@ -129,12 +135,16 @@ impl CacheBackend for SqliteCache {
         .bind(key)
         .bind(now)
         .bind(ms(window))
+        .bind(by)
         .fetch_one(&self.pool)
         .await
         .map_err(err)?;
-        let count = count
-            .parse()
-            .map_err(|_| CacheError(format!("counter {key} holds no number")))?;
+        let count = count.parse().map_err(|_| {
+            CacheError(format!(
+                "counter {} holds no number",
+                super::key_digest(key)
+            ))
+        })?;
         let left = u64::try_from(expires_at.saturating_sub(now)).unwrap_or(0);
         Ok((count, Duration::from_millis(left)))
     }

@@ -67,7 +67,7 @@ async fn created_accounts_are_found_by_id_username_or_email_in_any_case(store: &
     }
     assert_eq!(
         store.status(account.id).await.unwrap(),
-        AccountState::Active
+        AccountState::Active(Role::User)
     );
     assert_eq!(
         store.status(UserId(Uuid::now_v7())).await.unwrap(),
@@ -173,11 +173,77 @@ async fn expired_tokens_do_not_rotate(store: &dyn AccountStore) {
 async fn revoking_is_limited_to_the_owner(store: &dyn AccountStore) {
     let (gus, gus_token) = create(store, "gus").await;
     let (hal, _) = create(store, "hal").await;
-    assert!(!store.revoke(hal.id, &gus_token.hash()).await.unwrap());
-    assert!(store.revoke(gus.id, &gus_token.hash()).await.unwrap());
-    assert!(!store.revoke(gus.id, &gus_token.hash()).await.unwrap());
+    assert_eq!(
+        store
+            .revoke_family(hal.id, &gus_token.hash())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        rotate(store, &gus_token).await.0,
+        Rotation::Rotated {
+            user: gus.id,
+            role: Role::User
+        }
+    );
+    let (gus2, gus_token2) = create(store, "gus2").await;
+    let revoked = store
+        .revoke_family(gus2.id, &gus_token2.hash())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!revoked.was_spent);
     // A revoked (not rotated) token is simply invalid: no family revocation event.
-    assert_eq!(rotate(store, &gus_token).await.0, Rotation::Invalid);
+    assert_eq!(rotate(store, &gus_token2).await.0, Rotation::Invalid);
+}
+
+async fn revoking_with_a_spent_token_ends_the_whole_session(store: &dyn AccountStore) {
+    let (ola, first) = create(store, "ola").await;
+    let (_, second) = rotate(store, &first).await;
+    let (_, third) = rotate(store, &second).await;
+    // The spent first token (say, a stale copy on another device) ends the session: the live
+    // third token goes with it, and the answer says a spent token was presented.
+    let revoked = store
+        .revoke_family(ola.id, &first.hash())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(revoked.was_spent);
+    assert_eq!(rotate(store, &third).await.0, Rotation::Invalid);
+}
+
+async fn rotating_never_extends_a_session_past_its_first_expiry(store: &dyn AccountStore) {
+    let (pia, _) = create(store, "pia").await;
+    let first = RefreshToken::generate();
+    let mut short = NewRefreshToken::first(first.hash());
+    short.expires_at = chrono::Utc::now() + chrono::Duration::seconds(2);
+    store.start_session(pia.id, &short).await.unwrap();
+    let (outcome, second) = rotate(store, &first).await;
+    assert!(matches!(outcome, Rotation::Rotated { .. }));
+    let (outcome, third) = rotate(store, &second).await;
+    assert!(matches!(outcome, Rotation::Rotated { .. }));
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    // Each rotation asked for 30 more days; the family still ends with its first token.
+    assert_eq!(rotate(store, &third).await.0, Rotation::Invalid);
+}
+
+async fn availability_is_checked_without_case_in_one_call(store: &dyn AccountStore) {
+    create(store, "quin").await;
+    let name = |text: &str| Username::parse(text).unwrap();
+    let email = |text: &str| Email::parse(text).unwrap();
+    assert!(store
+        .is_taken(&name("QUIN"), &email("new@example.org"))
+        .await
+        .unwrap());
+    assert!(store
+        .is_taken(&name("other"), &email("Quin@Example.org"))
+        .await
+        .unwrap());
+    assert!(!store
+        .is_taken(&name("other"), &email("other@example.org"))
+        .await
+        .unwrap());
 }
 
 async fn a_password_change_revokes_every_refresh_token(store: &dyn AccountStore) {
@@ -230,31 +296,21 @@ async fn deletion_marks_then_removes_and_leaves_a_tombstone(store: &dyn AccountS
 async fn an_active_account_is_never_deleted_without_being_marked(store: &dyn AccountStore) {
     let (kim, _) = create(store, "kim").await;
     store.delete(kim.id).await.unwrap();
-    assert_eq!(store.status(kim.id).await.unwrap(), AccountState::Active);
+    assert_eq!(
+        store.status(kim.id).await.unwrap(),
+        AccountState::Active(Role::User)
+    );
 }
 
-async fn configured_admins_are_promoted_by_username_or_email(store: &dyn AccountStore) {
-    let (lea, _) = create(store, "lea").await;
-    let (max, _) = create(store, "max").await;
-    let (ned, _) = create(store, "ned").await;
-    let changed = store
-        .promote_admins(&["lea".into(), "max@example.org".into(), "nobody".into()])
-        .await
-        .unwrap();
-    assert_eq!(changed, 2);
+async fn roles_are_set_by_account_id_and_read_back_at_once(store: &dyn AccountStore) {
+    let (lea, token) = create(store, "lea").await;
+    store.set_role(lea.id, Role::Admin).await.unwrap();
     assert_eq!(store.find(lea.id).await.unwrap().unwrap().role, Role::Admin);
-    assert_eq!(store.find(max.id).await.unwrap().unwrap().role, Role::Admin);
-    assert_eq!(store.find(ned.id).await.unwrap().unwrap().role, Role::User);
-    // Applying the same list again changes nothing.
-    assert_eq!(store.promote_admins(&["lea".into()]).await.unwrap(), 0);
-    let (outcome, _) = {
-        let token = RefreshToken::generate();
-        store
-            .start_session(lea.id, &NewRefreshToken::first(token.hash()))
-            .await
-            .unwrap();
-        rotate(store, &token).await
-    };
+    assert_eq!(
+        store.status(lea.id).await.unwrap(),
+        AccountState::Active(Role::Admin)
+    );
+    let (outcome, _) = rotate(store, &token).await;
     assert_eq!(
         outcome,
         Rotation::Rotated {
@@ -262,6 +318,54 @@ async fn configured_admins_are_promoted_by_username_or_email(store: &dyn Account
             role: Role::Admin
         }
     );
+    store.set_role(lea.id, Role::User).await.unwrap();
+    assert_eq!(
+        store.status(lea.id).await.unwrap(),
+        AccountState::Active(Role::User)
+    );
+    assert!(matches!(
+        store.set_role(UserId(Uuid::now_v7()), Role::Admin).await,
+        Err(StoreError::NotFound(_))
+    ));
+    store.mark_deleting(lea.id).await.unwrap();
+    assert!(matches!(
+        store.set_role(lea.id, Role::Admin).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+/// A password change racing a refresh of a stolen token, many times over: whichever comes
+/// first, no token of the account may be usable afterwards.
+async fn a_password_change_racing_a_rotation_leaves_no_usable_token(store: Arc<dyn AccountStore>) {
+    for round in 0..60 {
+        let (account, token) = create(store.as_ref(), &format!("racer_{round}")).await;
+        let next = RefreshToken::generate();
+        let rotating = {
+            let store = Arc::clone(&store);
+            let token = token.clone();
+            let next = next.hash();
+            tokio::spawn(async move {
+                store
+                    .rotate(&token.hash(), &NextRefreshToken::new(next))
+                    .await
+            })
+        };
+        let changing = {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                let hash = PasswordHash::from_stored("$argon2id$changed".into());
+                store.set_password(account.id, &hash).await
+            })
+        };
+        rotating.await.expect("task").expect("rotate");
+        changing.await.expect("task").expect("set_password");
+        let (after, _) = rotate(store.as_ref(), &next).await;
+        assert_eq!(
+            after,
+            Rotation::Invalid,
+            "round {round}: the rotated token survived"
+        );
+    }
 }
 
 async fn concurrent_registrations_of_one_name_store_exactly_one(store: Arc<dyn AccountStore>) {
@@ -334,13 +438,19 @@ where
     check!(a_password_change_revokes_every_refresh_token);
     check!(deletion_marks_then_removes_and_leaves_a_tombstone);
     check!(an_active_account_is_never_deleted_without_being_marked);
-    check!(configured_admins_are_promoted_by_username_or_email);
+    check!(roles_are_set_by_account_id_and_read_back_at_once);
+    check!(revoking_with_a_spent_token_ends_the_whole_session);
+    check!(rotating_never_extends_a_session_past_its_first_expiry);
+    check!(availability_is_checked_without_case_in_one_call);
     for _ in 0..2 {
         let Some(app) = fresh().await else { return };
         let store = app.state.accounts_slot().arc().expect("accounts store");
         concurrent_registrations_of_one_name_store_exactly_one(Arc::clone(&store)).await;
         concurrent_rotations_of_one_token_spend_it_once(store).await;
     }
+    let Some(app) = fresh().await else { return };
+    let store = app.state.accounts_slot().arc().expect("accounts store");
+    a_password_change_racing_a_rotation_leaves_no_usable_token(store).await;
 }
 
 async fn postgres_app() -> Option<TestApp> {

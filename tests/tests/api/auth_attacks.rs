@@ -182,7 +182,7 @@ async fn tampered_expired_and_foreign_access_tokens_are_401() {
     let app = TestApp::embedded().await;
     let user = register(&app, "tokenuser").await;
     let now = chrono::Utc::now().timestamp();
-    let claims = |exp: i64| json!({"sub": user.id, "role": "admin", "exp": exp, "iat": now - 10, "jti": uuid::Uuid::new_v4()});
+    let claims = |exp: i64| json!({"sub": user.id, "role": "admin", "iss": "movieverse", "aud": "movieverse-api", "exp": exp, "iat": now - 10, "jti": uuid::Uuid::new_v4()});
 
     let expired = sign_with_app_key(&app, Algorithm::HS256, &claims(now - 120));
     let problem = me(&app, &expired).await.problem(StatusCode::UNAUTHORIZED);
@@ -236,8 +236,8 @@ async fn tampered_expired_and_foreign_access_tokens_are_401() {
 }
 
 #[tokio::test]
-async fn a_token_for_an_account_of_no_store_is_404_on_me_not_500() {
+async fn a_token_for_an_account_of_no_store_is_401_on_me_not_500() {
     let app = TestApp::embedded().await;
     let token = app.token(uuid::Uuid::now_v7(), Role::User);
-    me(&app, &token).await.problem(StatusCode::NOT_FOUND);
+    me(&app, &token).await.problem(StatusCode::UNAUTHORIZED);
 }

@@ -3,7 +3,7 @@
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use movieverse_tests::services::{TestPostgres, TestRedis};
-use movieverse_tests::{TestApp, TestResponse};
+use movieverse_tests::{own_address, TestApp, TestResponse};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -41,6 +41,30 @@ macro_rules! on_both_backends {
 }
 pub(crate) use on_both_backends;
 
+/// Like `on_both_backends!`, with extra settings (`&[(key, value)]`) for both apps.
+macro_rules! on_both_backends_with {
+    ($settings:expr; $($test:ident),* $(,)?) => {
+        $(
+            mod $test {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn embedded() {
+                    let app = movieverse_tests::TestApp::build($settings, None, None, None, None).await;
+                    super::$test(&app).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some(app) = crate::auth_support::postgres_app($settings).await else {
+                        return;
+                    };
+                    super::$test(&app).await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use on_both_backends_with;
+
 /// A registered account as the client holds it.
 pub struct Registered {
     pub id: Uuid,
@@ -54,7 +78,7 @@ pub async fn register_response(app: &TestApp, username: &str, password: &str) ->
         "email": format!("{}@example.org", username.to_lowercase()),
         "password": password,
     });
-    app.call(Method::POST, "/auth/register", Some(body), None)
+    app.post_from(&own_address(username), "/auth/register", body)
         .await
 }
 
@@ -112,4 +136,26 @@ pub async fn refresh(app: &TestApp, token: &str) -> TestResponse {
 
 pub async fn me(app: &TestApp, access: &str) -> TestResponse {
     app.call(Method::GET, "/auth/me", None, Some(access)).await
+}
+
+/// Log lines written while a test runs on this thread.
+#[derive(Clone, Default)]
+pub struct CapturedLogs(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

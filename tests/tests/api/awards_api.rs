@@ -268,8 +268,8 @@ async fn award_bodies_and_a_ceremony_with_titles_and_names(app: &TestApp) {
 }
 
 async fn admins_set_the_awards_of_user_movies_and_the_cache_follows(app: &TestApp) {
-    let admin = app.token(uuid::Uuid::now_v7(), Role::Admin);
-    let user = app.token(uuid::Uuid::now_v7(), Role::User);
+    let (_, admin) = app.account_token(Role::Admin).await;
+    let (_, user) = app.account_token(Role::User).await;
     let created = app
         .call(
             Method::POST,

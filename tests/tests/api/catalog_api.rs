@@ -35,12 +35,12 @@ async fn seeded(app: &TestApp) {
     load(app.state.catalog().expect("catalog"), &sample()).await;
 }
 
-fn admin(app: &TestApp) -> String {
-    app.token(uuid::Uuid::now_v7(), Role::Admin)
+async fn admin(app: &TestApp) -> String {
+    app.account_token(Role::Admin).await.1
 }
 
-fn user(app: &TestApp) -> String {
-    app.token(uuid::Uuid::now_v7(), Role::User)
+async fn user(app: &TestApp) -> String {
+    app.account_token(Role::User).await.1
 }
 
 fn fields(problem: &Value) -> Vec<String> {
@@ -247,7 +247,7 @@ async fn operator_injection_never_reaches_the_store(app: &TestApp) {
     assert_eq!(found.status, StatusCode::OK);
 
     // Bodies: operators as fields or values are 422 and nothing is written.
-    let token = admin(app);
+    let token = admin(app).await;
     for body in [
         json!({"title": {"$gt": ""}}),
         json!({"title": "Ok", "$where": "this.popularity > 0"}),
@@ -351,7 +351,7 @@ async fn config_is_public_and_admins_replace_it(app: &TestApp) {
         Method::PUT,
         "/config",
         Some(settings.clone()),
-        Some(&user(app)),
+        Some(&user(app).await),
     )
     .await
     .problem(StatusCode::FORBIDDEN);
@@ -360,7 +360,7 @@ async fn config_is_public_and_admins_replace_it(app: &TestApp) {
             Method::PUT,
             "/config",
             Some(settings.clone()),
-            Some(&admin(app)),
+            Some(&admin(app).await),
         )
         .await;
     assert_eq!(put.status, StatusCode::OK);
@@ -377,7 +377,7 @@ async fn config_is_public_and_admins_replace_it(app: &TestApp) {
                 "feature_flags": {"$where": true, "ok": "yes"},
                 "colour": "blue",
             })),
-            Some(&admin(app)),
+            Some(&admin(app).await),
         )
         .await
         .problem(StatusCode::UNPROCESSABLE_ENTITY);
@@ -411,7 +411,7 @@ async fn admin_writes_need_the_admin_role(app: &TestApp) {
         app.call(method.clone(), path, with_body.clone(), Some("not.a.token"))
             .await
             .problem(StatusCode::UNAUTHORIZED);
-        app.call(method.clone(), path, with_body, Some(&user(app)))
+        app.call(method.clone(), path, with_body, Some(&user(app).await))
             .await
             .problem(StatusCode::FORBIDDEN);
     }
@@ -428,7 +428,7 @@ async fn admin_writes_need_the_admin_role(app: &TestApp) {
 }
 
 async fn admin_create_edit_delete_and_the_cache_follows(app: &TestApp) {
-    let token = admin(app);
+    let token = admin(app).await;
     // Warm the caches the writes must drop.
     assert_eq!(app.get("/movies/1").await.header("x-cache"), Some("miss"));
     assert_eq!(app.get("/movies/1").await.header("x-cache"), Some("hit"));
@@ -515,7 +515,7 @@ async fn admin_create_edit_delete_and_the_cache_follows(app: &TestApp) {
 }
 
 async fn admin_bodies_list_every_bad_field(app: &TestApp) {
-    let token = admin(app);
+    let token = admin(app).await;
     let problem = app
         .call(
             Method::POST,

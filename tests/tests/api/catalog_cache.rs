@@ -146,7 +146,7 @@ async fn lists_and_search_are_cached_until_a_write() {
         );
         assert_eq!(app.get(path).await.header("x-cache"), Some("hit"), "{path}");
     }
-    let token = app.token(uuid::Uuid::now_v7(), shared::auth::Role::Admin);
+    let token = app.account_token(shared::auth::Role::Admin).await.1;
     let created = app
         .call(
             Method::POST,
@@ -250,7 +250,7 @@ async fn redis_down_makes_reads_slower_never_broken() {
         "Amélie"
     );
     // Writes still work; their invalidation is logged and the entries expire by TTL.
-    let token = app.token(uuid::Uuid::now_v7(), shared::auth::Role::Admin);
+    let token = app.account_token(shared::auth::Role::Admin).await.1;
     let edited = app
         .call(
             Method::PATCH,
@@ -301,7 +301,7 @@ async fn public_gets_carry_validators_and_answer_304() {
         .header("etag")
         .unwrap()
         .to_string();
-    let token = app.token(uuid::Uuid::now_v7(), shared::auth::Role::Admin);
+    let token = app.account_token(shared::auth::Role::Admin).await.1;
     app.call(
         Method::PATCH,
         "/movies/1",

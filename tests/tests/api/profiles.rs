@@ -28,7 +28,11 @@ async fn register(app: &TestApp, username: &str) -> Account {
         "password": PASSWORD,
     });
     let response = app
-        .call(Method::POST, "/auth/register", Some(body), None)
+        .post_from(
+            &movieverse_tests::own_address(username),
+            "/auth/register",
+            body,
+        )
         .await;
     assert_eq!(response.status, StatusCode::CREATED, "{:?}", response.body);
     let body = response.json();

@@ -52,15 +52,17 @@ pub async fn add_movie(app: &TestApp, id: i64) {
 
 /// A registered account: its id and an access token.
 pub async fn register(api: &impl ApiClient, name: &str) -> (Uuid, String) {
+    // Each account from its own address, as real sign-ups come.
+    let address = movieverse_tests::own_address(name);
     let response = api
-        .call(
+        .request(
             Method::POST,
             "/auth/register",
             Some(
                 json!({"username": name, "email": format!("{name}@example.com"),
                 "password": "correct horse battery staple"}),
             ),
-            None,
+            &[("x-forwarded-for", &address)],
         )
         .await;
     assert_eq!(response.status, StatusCode::CREATED, "{response:?}");
@@ -69,10 +71,9 @@ pub async fn register(api: &impl ApiClient, name: &str) -> (Uuid, String) {
     (id, body["access_token"].as_str().unwrap().to_string())
 }
 
-/// A user that has no account behind it (tokens alone are enough to review).
-fn anonymous_user(app: &TestApp) -> (Uuid, String) {
-    let id = Uuid::now_v7();
-    (id, app.token(id, Role::User))
+/// A user with an account made directly in the store (no registration needed to review).
+async fn anonymous_user(app: &TestApp) -> (Uuid, String) {
+    app.account_token(Role::User).await
 }
 
 async fn post_review(app: &TestApp, movie: i64, token: &str, body: Value) -> TestResponse {
@@ -317,7 +318,7 @@ async fn a_review_round_trips_with_its_author_and_aggregates(app: &TestApp) {
 
 async fn a_second_review_is_409_with_a_link(app: &TestApp) {
     add_movie(app, 600).await;
-    let (_, token) = anonymous_user(app);
+    let (_, token) = anonymous_user(app).await;
     let first = review(app, 600, &token, 6).await;
     let again = post_review(app, 600, &token, json!({"rating": 2, "body": "again"})).await;
     let problem = again.problem(StatusCode::CONFLICT);
@@ -330,7 +331,7 @@ async fn a_second_review_is_409_with_a_link(app: &TestApp) {
 }
 
 async fn unknown_movies_are_404(app: &TestApp) {
-    let (_, token) = anonymous_user(app);
+    let (_, token) = anonymous_user(app).await;
     post_review(app, 424_242, &token, json!({"rating": 5, "body": "?"}))
         .await
         .problem(StatusCode::NOT_FOUND);
@@ -362,7 +363,7 @@ async fn unknown_movies_are_404(app: &TestApp) {
 
 async fn bad_fields_are_all_listed(app: &TestApp) {
     add_movie(app, 700).await;
-    let (_, token) = anonymous_user(app);
+    let (_, token) = anonymous_user(app).await;
     let fields = |problem: Value| -> Vec<String> {
         problem["errors"]
             .as_array()
@@ -428,7 +429,7 @@ async fn bad_fields_are_all_listed(app: &TestApp) {
 
 async fn malformed_and_hostile_requests_never_500(app: &TestApp) {
     add_movie(app, 800).await;
-    let (_, token) = anonymous_user(app);
+    let (_, token) = anonymous_user(app).await;
     let post = |body: String, content_type: &'static str| {
         let token = token.clone();
         async move {
@@ -527,7 +528,7 @@ async fn lists_sort_and_page(app: &TestApp) {
     add_movie(app, 900).await;
     let mut ids = Vec::new();
     for rating in [5, 9, 1, 9, 3] {
-        let (_, token) = anonymous_user(app);
+        let (_, token) = anonymous_user(app).await;
         ids.push(
             review(app, 900, &token, rating).await["id"]
                 .as_i64()
@@ -585,7 +586,7 @@ async fn lists_sort_and_page(app: &TestApp) {
 async fn edits_need_the_author_and_a_fresh_version(app: &TestApp) {
     add_movie(app, 1000).await;
     let (_, token) = register(app, "editor").await;
-    let (_, other) = anonymous_user(app);
+    let (_, other) = anonymous_user(app).await;
     let id = review(app, 1000, &token, 4).await["id"].as_i64().unwrap();
     let change = json!({"rating": 8, "title": "Second thoughts"});
 
@@ -671,9 +672,9 @@ async fn edits_need_the_author_and_a_fresh_version(app: &TestApp) {
 
 async fn deletes_by_author_or_admin(app: &TestApp) {
     add_movie(app, 1100).await;
-    let (_, alice) = anonymous_user(app);
-    let (_, bob) = anonymous_user(app);
-    let admin = app.token(Uuid::now_v7(), Role::Admin);
+    let (_, alice) = anonymous_user(app).await;
+    let (_, bob) = anonymous_user(app).await;
+    let (_, admin) = app.account_token(Role::Admin).await;
     let first = review(app, 1100, &alice, 10).await["id"].as_i64().unwrap();
     let second = review(app, 1100, &bob, 2).await["id"].as_i64().unwrap();
 
@@ -763,6 +764,8 @@ fn expired_token(app: &TestApp) -> String {
     let claims = shared::auth::Claims {
         sub: Uuid::now_v7(),
         role: Role::User,
+        iss: shared::auth::ISSUER.into(),
+        aud: shared::auth::AUDIENCE.into(),
         iat: now - 3600,
         exp: now - 600,
         jti: Uuid::new_v4(),
@@ -779,7 +782,7 @@ async fn deleted_accounts_keep_their_reviews(app: &TestApp) {
     add_movie(app, 1300).await;
     let (_, token) = register(app, "leaver").await;
     let id = review(app, 1300, &token, 3).await["id"].as_i64().unwrap();
-    let (_, other) = anonymous_user(app);
+    let (_, other) = anonymous_user(app).await;
     review(app, 1300, &other, 9).await;
     let before = rating_of(app, 1300).await;
 
@@ -815,7 +818,7 @@ async fn deleted_accounts_keep_their_reviews(app: &TestApp) {
 
 async fn cached_ratings_follow_every_write(app: &TestApp) {
     add_movie(app, 1400).await;
-    let (_, token) = anonymous_user(app);
+    let (_, token) = anonymous_user(app).await;
     // Fill the cache, twice, then write: the next read shows the write.
     assert_eq!(rating_of(app, 1400).await["count"], 0);
     let again = app.get("/movies/1400/rating").await;
@@ -864,7 +867,10 @@ async fn cached_ratings_follow_every_write(app: &TestApp) {
 async fn fifty_users_review_one_movie_at_once(app: &TestApp) {
     add_movie(app, 1500).await;
     let ratings: Vec<i64> = (0..50).map(|i| (i * 7) % 10 + 1).collect();
-    let users: Vec<String> = ratings.iter().map(|_| anonymous_user(app).1).collect();
+    let mut users = Vec::new();
+    for _ in &ratings {
+        users.push(anonymous_user(app).await.1);
+    }
     let posts = ratings.iter().zip(&users).map(|(rating, token)| {
         post_review(
             app,
@@ -897,7 +903,7 @@ async fn fifty_users_review_one_movie_at_once(app: &TestApp) {
 /// winner's.
 async fn concurrent_edits_with_one_if_match(app: &TestApp) {
     add_movie(app, 1600).await;
-    let (_, token) = anonymous_user(app);
+    let (_, token) = anonymous_user(app).await;
     let id = review(app, 1600, &token, 5).await["id"].as_i64().unwrap();
     let (a, b) = tokio::join!(
         patch(
@@ -941,13 +947,16 @@ async fn a_mixed_burst_leaves_the_aggregate_exact(app: &TestApp) {
     add_movie(app, 1700).await;
     let mut existing = Vec::new();
     for i in 0..10 {
-        let (_, token) = anonymous_user(app);
+        let (_, token) = anonymous_user(app).await;
         let id = review(app, 1700, &token, i % 10 + 1).await["id"]
             .as_i64()
             .unwrap();
         existing.push((id, token));
     }
-    let newcomers: Vec<String> = (0..10).map(|_| anonymous_user(app).1).collect();
+    let mut newcomers = Vec::new();
+    for _ in 0..10 {
+        newcomers.push(anonymous_user(app).await.1);
+    }
     let mut work = Vec::new();
     for (i, (id, token)) in existing.iter().enumerate() {
         work.push(Box::pin(async move {
@@ -1032,7 +1041,10 @@ async fn two_containers_agree_on_the_rating() {
     assert_eq!(rating_of(&second, 2000).await["count"], 0);
 
     let ratings: Vec<i64> = (0..30).map(|i| (i * 3) % 10 + 1).collect();
-    let tokens: Vec<String> = ratings.iter().map(|_| anonymous_user(&first).1).collect();
+    let mut tokens = Vec::new();
+    for _ in &ratings {
+        tokens.push(anonymous_user(&first).await.1);
+    }
     let posts = ratings
         .iter()
         .zip(&tokens)
@@ -1063,7 +1075,7 @@ async fn two_containers_agree_on_the_rating() {
         }
     );
     // A write through one container is seen at once through the other.
-    let (_, token) = anonymous_user(&first);
+    let (_, token) = anonymous_user(&first).await;
     review(&first, 2000, &token, 10).await;
     assert_eq!(rating_of(&second, 2000).await["count"], 31);
 }
@@ -1072,7 +1084,7 @@ async fn two_containers_agree_on_the_rating() {
 #[tokio::test]
 async fn review_writes_are_rate_limited() {
     let app = TestApp::embedded().await;
-    let (_, token) = anonymous_user(&app);
+    let (_, token) = anonymous_user(&app).await;
     for _ in 0..30 {
         let response = app
             .call(Method::DELETE, "/reviews/999999", None, Some(&token))
@@ -1087,7 +1099,7 @@ async fn review_writes_are_rate_limited() {
     assert!(limited.header("retry-after").is_some());
     assert_eq!(rating_of(&app, 1800).await["count"], 0);
     // Other users are not affected.
-    let (_, fresh) = anonymous_user(&app);
+    let (_, fresh) = anonymous_user(&app).await;
     review(&app, 1800, &fresh, 5).await;
 }
 
@@ -1103,7 +1115,7 @@ async fn an_unreachable_reviews_database_is_503() {
     )
     .await;
     add_movie(&app, 1900).await;
-    let (_, token) = anonymous_user(&app);
+    let (_, token) = anonymous_user(&app).await;
     for response in [
         app.get("/movies/1900/reviews").await,
         app.get("/movies/1900/rating").await,
@@ -1144,7 +1156,8 @@ async fn reviews_are_served_while_the_accounts_store_is_down() {
     let write = post_review(
         &degraded,
         2100,
-        &anonymous_user(&degraded).1,
+        // The accounts store is down: any token is answered 503 before the review is looked at.
+        &degraded.token(Uuid::now_v7(), Role::User),
         json!({"rating": 1, "body": "x"}),
     )
     .await;

@@ -13,11 +13,13 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
 use super::{
-    role_from, status_from, Account, AccountState, AccountStore, NewAccount, NewRefreshToken,
-    NextRefreshToken, Rotation,
+    role_from, status_from, Account, AccountState, AccountStore, FamilyRevoked, NewAccount,
+    NewRefreshToken, NextRefreshToken, Rotation,
 };
+use crate::auth::credentials::{Email, Username};
 use crate::auth::password::PasswordHash;
 use crate::auth::refresh::TokenHash;
+use crate::auth::Role;
 use crate::domain::UserId;
 use crate::stores::StoreError;
 
@@ -176,6 +178,15 @@ impl AccountStore for EmbeddedAccounts {
         Ok(created)
     }
 
+    async fn is_taken(&self, username: &Username, email: &Email) -> Result<bool, StoreError> {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE username = ? OR email = ?)")
+            .bind(username.as_str())
+            .bind(email.as_str())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
+    }
+
     async fn find_by_login(&self, login: &str) -> Result<Option<Account>, StoreError> {
         sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM users WHERE username = ?1 OR email = ?1 LIMIT 1"
@@ -201,17 +212,19 @@ impl AccountStore for EmbeddedAccounts {
     }
 
     async fn status(&self, id: UserId) -> Result<AccountState, StoreError> {
-        let status: Option<String> = sqlx::query_scalar(
-            "SELECT status FROM users WHERE id = ?1 \
-             UNION ALL SELECT 'deleted' FROM deleted_accounts WHERE id = ?1 LIMIT 1",
+        let found: Option<(String, Option<String>)> = sqlx::query_as(
+            "SELECT status, role FROM users WHERE id = ?1 \
+             UNION ALL SELECT 'deleted', NULL FROM deleted_accounts WHERE id = ?1 LIMIT 1",
         )
         .bind(id.0)
         .fetch_optional(&self.pool)
         .await
         .map_err(db)?;
-        Ok(match status.as_deref() {
-            Some("active") => AccountState::Active,
-            Some("deleting") => AccountState::Deleting,
+        Ok(match found {
+            Some((status, Some(role))) if status == "active" => {
+                AccountState::Active(role_from(&role)?)
+            }
+            Some((status, _)) if status == "deleting" => AccountState::Deleting,
             Some(_) => AccountState::Deleted,
             None => AccountState::Unknown,
         })
@@ -250,11 +263,11 @@ impl AccountStore for EmbeddedAccounts {
         let mut tx = self.pool.begin().await.map_err(db)?;
         // The write comes first: it takes SQLite's write lock, so a concurrent rotation of the
         // same token waits and then finds it revoked.
-        let spent: Option<(Uuid, Uuid)> = sqlx::query_as(
+        let spent: Option<(Uuid, Uuid, i64)> = sqlx::query_as(
             "UPDATE refresh_tokens SET revoked_at = ?1, replaced_by = ?2 \
              WHERE token_hash = ?3 AND revoked_at IS NULL AND expires_at > ?1 \
                AND user_id IN (SELECT id FROM users WHERE status = 'active') \
-             RETURNING user_id, family_id",
+             RETURNING user_id, family_id, expires_at",
         )
         .bind(now)
         .bind(next.id)
@@ -262,14 +275,17 @@ impl AccountStore for EmbeddedAccounts {
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
-        if let Some((user, family)) = spent {
+        if let Some((user, family, family_ends)) = spent {
             // SQLite's RETURNING cannot read another table: the role is a second statement.
             let role: String = sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
                 .bind(user)
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db)?;
-            insert_token(&mut tx, user, next.id, &next.hash, family, next.expires_at).await?;
+            // The family ends when its first token would have: rotating never extends it.
+            let expires_at = DateTime::from_timestamp(family_ends, 0)
+                .map_or(next.expires_at, |ends| next.expires_at.min(ends));
+            insert_token(&mut tx, user, next.id, &next.hash, family, expires_at).await?;
             tx.commit().await.map_err(db)?;
             return Ok(Rotation::Rotated {
                 user: UserId(user),
@@ -302,18 +318,32 @@ impl AccountStore for EmbeddedAccounts {
         })
     }
 
-    async fn revoke(&self, user: UserId, token: &TokenHash) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE refresh_tokens SET revoked_at = ? \
-             WHERE token_hash = ? AND user_id = ? AND revoked_at IS NULL",
+    async fn revoke_family(
+        &self,
+        user: UserId,
+        token: &TokenHash,
+    ) -> Result<Option<FamilyRevoked>, StoreError> {
+        let found: Option<(Uuid, bool)> = sqlx::query_as(
+            "SELECT family_id, replaced_by IS NOT NULL FROM refresh_tokens \
+             WHERE token_hash = ? AND user_id = ?",
         )
-        .bind(now_secs())
         .bind(token.as_bytes())
         .bind(user.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        let Some((family, was_spent)) = found else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
+        )
+        .bind(now_secs())
+        .bind(family)
         .execute(&self.pool)
         .await
         .map_err(db)?;
-        Ok(done.rows_affected() > 0)
+        Ok(Some(FamilyRevoked { family, was_spent }))
     }
 
     async fn set_password(&self, id: UserId, hash: &PasswordHash) -> Result<(), StoreError> {
@@ -376,29 +406,19 @@ impl AccountStore for EmbeddedAccounts {
         tx.commit().await.map_err(db)
     }
 
-    async fn promote_admins(&self, logins: &[String]) -> Result<u64, StoreError> {
-        let mut changed = 0;
-        for chunk in logins.chunks(MAX_BINDS / 2) {
-            let mut query: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "UPDATE users SET role = 'admin' WHERE role <> 'admin' AND status = 'active' AND (username IN (",
-            );
-            let mut list = query.separated(", ");
-            for login in chunk {
-                list.push_bind(login.as_str());
-            }
-            query.push(") OR email IN (");
-            let mut list = query.separated(", ");
-            for login in chunk {
-                list.push_bind(login.as_str());
-            }
-            query.push("))");
-            changed += query
-                .build()
-                .execute(&self.pool)
-                .await
-                .map_err(db)?
-                .rows_affected();
+    async fn set_role(&self, id: UserId, role: Role) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE users SET role = ?, updated_at = ? WHERE id = ? AND status = 'active'",
+        )
+        .bind(role.as_str())
+        .bind(Utc::now())
+        .bind(id.0)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("account".into()));
         }
-        Ok(changed)
+        Ok(())
     }
 }

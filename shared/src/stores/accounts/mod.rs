@@ -34,12 +34,17 @@ pub trait AccountStore: Send + Sync {
         first_token: &NewRefreshToken,
     ) -> Result<Account, StoreError>;
 
+    /// Whether an account already has `username` or `email` (case-insensitive), in one query.
+    /// Registration asks this before it spends time hashing the password.
+    async fn is_taken(&self, username: &Username, email: &Email) -> Result<bool, StoreError>;
+
     /// The account whose username or email is `login` (case-insensitive), in one query.
     async fn find_by_login(&self, login: &str) -> Result<Option<Account>, StoreError>;
 
     async fn find(&self, id: UserId) -> Result<Option<Account>, StoreError>;
 
-    /// Whether a token's account may act: one indexed query per authenticated request.
+    /// Whether a token's account may act, and its current role: one indexed query per
+    /// authenticated request.
     async fn status(&self, id: UserId) -> Result<AccountState, StoreError>;
 
     /// Records a login and stores the session's first refresh token (one transaction). Fails
@@ -48,15 +53,23 @@ pub trait AccountStore: Send + Sync {
 
     /// Spends the refresh token whose hash is `presented` and stores `next` in its family, all in
     /// one transaction; the token can be spent once even under concurrent calls. A token that was
-    /// already rotated revokes its whole family ([`Rotation::Reused`]).
+    /// already rotated revokes its whole family ([`Rotation::Reused`]). `next` never outlives the
+    /// spent token: a family ends when its login's first token would have expired. The rotation
+    /// is serialised with [`Self::set_password`] and [`Self::mark_deleting`] on the account, so
+    /// a token they revoke cannot be replaced by one they miss.
     async fn rotate(
         &self,
         presented: &TokenHash,
         next: &NextRefreshToken,
     ) -> Result<Rotation, StoreError>;
 
-    /// Revokes `user`'s refresh token; `false` if it is not an unrevoked token of that user.
-    async fn revoke(&self, user: UserId, token: &TokenHash) -> Result<bool, StoreError>;
+    /// Revokes every token of the family of `user`'s refresh token `token` (a logout ends the
+    /// session, whichever of its tokens is presented). `None` if `token` is not one of `user`'s.
+    async fn revoke_family(
+        &self,
+        user: UserId,
+        token: &TokenHash,
+    ) -> Result<Option<FamilyRevoked>, StoreError>;
 
     /// Replaces the password hash and revokes every refresh token of the account (one
     /// transaction).
@@ -71,27 +84,9 @@ pub trait AccountStore: Send + Sync {
     /// Idempotent.
     async fn delete(&self, id: UserId) -> Result<(), StoreError>;
 
-    /// Gives the admin role to the accounts whose username or email is in `logins`; returns how
-    /// many changed.
-    async fn promote_admins(&self, logins: &[String]) -> Result<u64, StoreError>;
-}
-
-/// The documented way to make the first admin: list usernames or emails in
-/// `MOVIEVERSE_ADMIN_USERS`; at start-up the existing accounts among them become admins (an
-/// account registered later with a listed name is made admin at registration). A failure is
-/// logged and start-up goes on: the next start tries again.
-pub async fn promote_configured_admins(store: &dyn AccountStore, logins: &[String]) {
-    if logins.is_empty() {
-        return;
-    }
-    match store.promote_admins(logins).await {
-        Ok(0) => {}
-        Ok(count) => tracing::info!(
-            count,
-            "accounts promoted to admin from MOVIEVERSE_ADMIN_USERS"
-        ),
-        Err(error) => tracing::error!(error = %error, "could not apply MOVIEVERSE_ADMIN_USERS"),
-    }
+    /// Gives the active account `id` the role `role` (the operator's `admin` command; nothing
+    /// reachable over HTTP calls it). `NotFound` if there is no such active account.
+    async fn set_role(&self, id: UserId, role: Role) -> Result<(), StoreError>;
 }
 
 /// An account to create.
@@ -132,7 +127,8 @@ impl AccountStatus {
 /// What the store knows about the account behind a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccountState {
-    Active,
+    /// May act, with the role stored now (not the one its token was issued with).
+    Active(Role),
     Deleting,
     /// Deleted: only its tombstone is left.
     Deleted,
@@ -207,6 +203,14 @@ pub enum Rotation {
     Reused { user: UserId, family: Uuid },
     /// Unknown, expired, revoked, or its account is not active.
     Invalid,
+}
+
+/// A logout's revocation of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FamilyRevoked {
+    pub family: Uuid,
+    /// The presented token had already been rotated: whoever holds it replayed a spent token.
+    pub was_spent: bool,
 }
 
 /// Maps a unique violation on `users` to the field it concerns, so a 409 can name the field

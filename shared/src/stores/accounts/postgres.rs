@@ -13,11 +13,13 @@ use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
 use super::{
-    conflict_field, role_from, status_from, Account, AccountState, AccountStore, NewAccount,
-    NewRefreshToken, NextRefreshToken, Rotation,
+    conflict_field, role_from, status_from, Account, AccountState, AccountStore, FamilyRevoked,
+    NewAccount, NewRefreshToken, NextRefreshToken, Rotation,
 };
+use crate::auth::credentials::{Email, Username};
 use crate::auth::password::PasswordHash;
 use crate::auth::refresh::TokenHash;
+use crate::auth::Role;
 use crate::domain::UserId;
 use crate::stores::reconnect::read_retrying;
 use crate::stores::StoreError;
@@ -151,6 +153,19 @@ impl AccountStore for PostgresAccounts {
         Ok(created)
     }
 
+    async fn is_taken(&self, username: &Username, email: &Email) -> Result<bool, StoreError> {
+        read_retrying(STORE, || {
+            sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM users \
+                 WHERE username = $1::citext OR email = $2::citext)",
+            )
+            .bind(username.as_str())
+            .bind(email.as_str())
+            .fetch_one(&self.pool)
+        })
+        .await
+    }
+
     async fn find_by_login(&self, login: &str) -> Result<Option<Account>, StoreError> {
         // Usernames never contain '@' and emails always do, so at most one row matches.
         let sql = format!(
@@ -177,18 +192,20 @@ impl AccountStore for PostgresAccounts {
     }
 
     async fn status(&self, id: UserId) -> Result<AccountState, StoreError> {
-        let status: Option<String> = read_retrying(STORE, || {
-            sqlx::query_scalar(
-                "SELECT status FROM users WHERE id = $1 \
-                 UNION ALL SELECT 'deleted' FROM deleted_accounts WHERE id = $1 LIMIT 1",
+        let found: Option<(String, Option<String>)> = read_retrying(STORE, || {
+            sqlx::query_as(
+                "SELECT status, role FROM users WHERE id = $1 \
+                 UNION ALL SELECT 'deleted', NULL FROM deleted_accounts WHERE id = $1 LIMIT 1",
             )
             .bind(id.0)
             .fetch_optional(&self.pool)
         })
         .await?;
-        Ok(match status.as_deref() {
-            Some("active") => AccountState::Active,
-            Some("deleting") => AccountState::Deleting,
+        Ok(match found {
+            Some((status, Some(role))) if status == "active" => {
+                AccountState::Active(role_from(&role)?)
+            }
+            Some((status, _)) if status == "deleting" => AccountState::Deleting,
             Some(_) => AccountState::Deleted,
             None => AccountState::Unknown,
         })
@@ -224,13 +241,27 @@ impl AccountStore for PostgresAccounts {
         next: &NextRefreshToken,
     ) -> Result<Rotation, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db)?;
+        // First a share lock on the owner's row. A password change or a deletion updates that
+        // row before it revokes every token, so it waits for this rotation to commit and then
+        // revokes the token inserted here too; a rotation that comes second waits for them and
+        // then finds its token revoked. Without it, `revoke_all` could run while the new token
+        // was not yet committed, and miss it (the foreign key only takes a KEY SHARE lock,
+        // which a password update does not conflict with).
+        sqlx::query(
+            "SELECT 1 FROM users JOIN refresh_tokens ON refresh_tokens.user_id = users.id \
+             WHERE refresh_tokens.token_hash = $1 FOR SHARE OF users",
+        )
+        .bind(presented.as_bytes())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
         // The row lock taken here makes a concurrent rotation of the same token wait, then find
         // it revoked: only one caller ever spends a token.
         let spent = sqlx::query(
             "UPDATE refresh_tokens SET revoked_at = now(), replaced_by = $2 \
              WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() \
                AND user_id IN (SELECT id FROM users WHERE status = 'active') \
-             RETURNING user_id, family_id, \
+             RETURNING user_id, family_id, expires_at, \
                (SELECT role FROM users WHERE users.id = refresh_tokens.user_id) AS role",
         )
         .bind(presented.as_bytes())
@@ -242,7 +273,9 @@ impl AccountStore for PostgresAccounts {
             let user: Uuid = row.try_get("user_id").map_err(db)?;
             let family: Uuid = row.try_get("family_id").map_err(db)?;
             let role: String = row.try_get("role").map_err(db)?;
-            insert_token(&mut tx, user, next.id, &next.hash, family, next.expires_at).await?;
+            let family_ends: DateTime<Utc> = row.try_get("expires_at").map_err(db)?;
+            let expires_at = next.expires_at.min(family_ends);
+            insert_token(&mut tx, user, next.id, &next.hash, family, expires_at).await?;
             tx.commit().await.map_err(db)?;
             return Ok(Rotation::Rotated {
                 user: UserId(user),
@@ -277,17 +310,32 @@ impl AccountStore for PostgresAccounts {
         })
     }
 
-    async fn revoke(&self, user: UserId, token: &TokenHash) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE refresh_tokens SET revoked_at = now() \
-             WHERE token_hash = $1 AND user_id = $2 AND revoked_at IS NULL",
+    async fn revoke_family(
+        &self,
+        user: UserId,
+        token: &TokenHash,
+    ) -> Result<Option<FamilyRevoked>, StoreError> {
+        let found: Option<(Uuid, bool)> = sqlx::query_as(
+            "SELECT family_id, replaced_by IS NOT NULL FROM refresh_tokens \
+             WHERE token_hash = $1 AND user_id = $2",
         )
         .bind(token.as_bytes())
         .bind(user.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        let Some((family, was_spent)) = found else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "UPDATE refresh_tokens SET revoked_at = now() \
+             WHERE family_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(family)
         .execute(&self.pool)
         .await
         .map_err(db)?;
-        Ok(done.rows_affected() > 0)
+        Ok(Some(FamilyRevoked { family, was_spent }))
     }
 
     async fn set_password(&self, id: UserId, hash: &PasswordHash) -> Result<(), StoreError> {
@@ -339,20 +387,19 @@ impl AccountStore for PostgresAccounts {
         tx.commit().await.map_err(db)
     }
 
-    async fn promote_admins(&self, logins: &[String]) -> Result<u64, StoreError> {
-        if logins.is_empty() {
-            return Ok(0);
-        }
+    async fn set_role(&self, id: UserId, role: Role) -> Result<(), StoreError> {
         let done = sqlx::query(
-            "UPDATE users SET role = 'admin', updated_at = now() \
-             WHERE role <> 'admin' AND status = 'active' \
-               AND (username = ANY($1::citext[]) OR email = ANY($1::citext[]))",
+            "UPDATE users SET role = $2, updated_at = now() WHERE id = $1 AND status = 'active'",
         )
-        .bind(logins)
+        .bind(id.0)
+        .bind(role.as_str())
         .execute(&self.pool)
         .await
         .map_err(db)?;
-        Ok(done.rows_affected())
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("account".into()));
+        }
+        Ok(())
     }
 }
 
