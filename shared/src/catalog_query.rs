@@ -441,7 +441,7 @@ fn check<T>(
 /// What a discover request asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DiscoverRequest {
-    /// Exactly these movies, in this order.
+    /// Exactly these movies, in this order (each once).
     Ids(Vec<crate::domain::MovieId>),
     Filtered(DiscoverQuery),
 }

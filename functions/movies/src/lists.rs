@@ -1,9 +1,11 @@
 //! Movie lists: discover, popular, top rated, trending, search, and the genres.
 
+use std::collections::HashMap;
+
 use axum::extract::State;
 use shared::cache::ttl;
 use shared::catalog_query::{page_from_text, DiscoverParams, DiscoverQuery, DiscoverRequest};
-use shared::domain::MovieSummary;
+use shared::domain::{MovieId, MovieSummary};
 use shared::http::{CachedJson, Page, PageRequest, Query};
 use shared::{ApiError, AppState};
 
@@ -26,6 +28,35 @@ where
     let key = state.cache().list_key(name, params).await;
     let (bytes, status) = state.cache().get_or_load_json(&key, ttl, load).await?;
     Ok(CachedJson(bytes, status))
+}
+
+/// Exactly the movies asked for, each once, as one page in the order asked. The movies are
+/// cached per *set* of ids (sorted, without repeats): a client cannot fill the cache with
+/// permutations and repetitions of one request, and every ordering shares one entry.
+async fn by_ids(state: &AppState, ids: &[MovieId]) -> Result<CachedJson, ApiError> {
+    let catalog = state.catalog()?;
+    let mut set = ids.to_vec();
+    set.sort_unstable();
+    set.dedup();
+    let key_text: Vec<String> = set.iter().map(ToString::to_string).collect();
+    let key = state.cache().list_key("ids", &key_text.join(",")).await;
+    let (bytes, status) = state
+        .cache()
+        .get_or_load_json(&key, ttl::LIST, || async move {
+            catalog.movie_summaries(&set).await
+        })
+        .await?;
+    let found: Vec<MovieSummary> = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::Internal(format!("cached movies by id: {e}")))?;
+    let mut by_id: HashMap<MovieId, MovieSummary> =
+        found.into_iter().map(|movie| (movie.id, movie)).collect();
+    // `remove` takes each movie at its first mention, which also drops repeats.
+    let ordered: Vec<MovieSummary> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    let whole = PageRequest::new(1, u32::try_from(ordered.len()).unwrap_or(1).max(1))?;
+    let page = Page::new(whole, ordered.len() as u64, ordered);
+    let body =
+        serde_json::to_vec(&page).map_err(|e| ApiError::Internal(format!("movies by id: {e}")))?;
+    Ok(CachedJson(bytes::Bytes::from(body), status))
 }
 
 fn page_key(page: PageRequest) -> String {
@@ -58,14 +89,7 @@ pub async fn discover(
             if params.page.is_some() || params.page_size.is_some() {
                 return Err(ApiError::validation("page", "cannot be combined with ids"));
             }
-            let key: Vec<String> = ids.iter().map(ToString::to_string).collect();
-            // Exactly the movies asked for, as one page in the order asked.
-            let whole = PageRequest::new(1, u32::try_from(ids.len()).unwrap_or(1).max(1))?;
-            list(&state, "ids", &key.join(","), ttl::LIST, || async move {
-                let found = catalog.movie_summaries(&ids).await?;
-                Ok(Page::new(whole, found.len() as u64, found))
-            })
-            .await
+            by_ids(&state, &ids).await
         }
         DiscoverRequest::Filtered(query) => {
             let params = format!("{}:{}", query.cache_key(), page_key(page));

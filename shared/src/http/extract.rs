@@ -50,8 +50,13 @@ fn is_json(content_type: Option<&axum::http::HeaderValue>) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// Parses a JSON body, telling syntax errors (400) from shape errors (422).
+/// Parses a JSON body, telling syntax errors (400) from shape errors (422). Every body of this
+/// API is an object: serde would also read a struct from an array of its fields in order
+/// (`[null, null]`), which no client means, so an array is refused here.
 pub fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::validation("", "the body must be a JSON object"));
+    }
     let deserializer = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();

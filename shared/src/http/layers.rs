@@ -14,6 +14,8 @@ use tracing::Instrument;
 use crate::error::ApiError;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// The longest client-sent request id that is kept; longer ones are replaced.
+pub const MAX_REQUEST_ID_LEN: usize = 128;
 
 /// 404 for paths no route matches.
 pub async fn not_found() -> ApiError {
@@ -39,7 +41,11 @@ pub fn finish_router(router: Router) -> Router {
 /// request id (so a handler's own log lines name their request) and the one access line is
 /// written after the span, with every field of its own.
 async fn request_context(mut request: Request, next: Next) -> Response<Body> {
-    let request_id = match request.headers().get(&REQUEST_ID) {
+    let request_id = match request
+        .headers()
+        .get(&REQUEST_ID)
+        .filter(|id| is_usable_id(id))
+    {
         Some(given) => given.clone(),
         None => {
             let generated = new_request_id();
@@ -66,6 +72,19 @@ async fn request_context(mut request: Request, next: Next) -> Response<Body> {
     );
     response.headers_mut().insert(REQUEST_ID, request_id);
     response
+}
+
+/// Whether a client's request id may be logged and echoed as it is: at most
+/// [`MAX_REQUEST_ID_LEN`] characters of `A-Z a-z 0-9 - _ . :` (UUIDs, ULIDs, trace ids). Anything
+/// else (a 5 KB header, quotes, spaces) would bloat or garble every log line of the request, so
+/// it is replaced by a generated id.
+fn is_usable_id(id: &HeaderValue) -> bool {
+    let bytes = id.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= MAX_REQUEST_ID_LEN
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
 /// A UUID v4 from the thread's CSPRNG (`rand`), not from a `getrandom` system call per request.
@@ -103,6 +122,18 @@ fn problem_for_bare_errors(response: Response<Body>) -> Response<Body> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_short_plain_request_ids_are_kept() {
+        for kept in ["abc-123", "01HZY3V6W8K2", "trace:1.2_3"] {
+            assert!(is_usable_id(&HeaderValue::from_static(kept)), "{kept}");
+        }
+        let long = "a".repeat(MAX_REQUEST_ID_LEN + 1);
+        for replaced in ["", "a b", "x\"y", "<script>", long.as_str()] {
+            let value = HeaderValue::from_str(replaced).unwrap();
+            assert!(!is_usable_id(&value), "{replaced}");
+        }
+    }
 
     #[test]
     fn generated_request_ids_are_distinct_v4_uuids() {

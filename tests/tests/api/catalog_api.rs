@@ -172,6 +172,15 @@ async fn discover_ids_keep_the_order_asked(app: &TestApp) {
     let body = app.get("/movies?ids=8,3,4040,1").await.json();
     assert_eq!(json_ids(&body), [8, 3, 1]);
     assert_eq!(body["total_results"], 3);
+    // Each movie once, and every ordering or repetition of one set of ids shares one cache
+    // entry (permutations cannot fill the cache).
+    let first = app.get("/movies?ids=3,1,3").await;
+    assert_eq!(first.header("x-cache"), Some("miss"));
+    assert_eq!(json_ids(&first.json()), [3, 1]);
+    assert_eq!(first.json()["total_results"], 2);
+    let again = app.get("/movies?ids=1,3,1,1").await;
+    assert_eq!(again.header("x-cache"), Some("hit"));
+    assert_eq!(json_ids(&again.json()), [1, 3]);
     let many: Vec<String> = (1..=101).map(|i| i.to_string()).collect();
     let problem = app
         .get(&format!("/movies?ids={}", many.join(",")))

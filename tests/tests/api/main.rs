@@ -19,6 +19,7 @@ mod catalog_store;
 mod cross_function;
 mod deployment;
 mod foundation;
+mod input_edges;
 mod people_api;
 mod pools;
 mod processes;

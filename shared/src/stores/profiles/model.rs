@@ -91,7 +91,9 @@ bounded_text!(
     Lines::Single
 );
 
-/// An avatar image address: an absolute `https` URL with a host, no credentials, ≤ 2048 characters.
+/// An avatar image address: an absolute `https` URL with a host, no credentials, ≤ 2048
+/// characters, kept in its normalised form (spaces, quotes and angle brackets percent-encoded,
+/// the host lower-cased), so that what is stored and shown is always one well-formed URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
 #[schema(value_type = String)]
@@ -115,7 +117,11 @@ impl AvatarUrl {
         if !url.username().is_empty() || url.password().is_some() {
             return Err("must not contain credentials".into());
         }
-        Ok(Self(text.to_string()))
+        let normalised = String::from(url);
+        if normalised.chars().count() > Self::MAX_CHARS {
+            return Err(format!("must be at most {} characters", Self::MAX_CHARS));
+        }
+        Ok(Self(normalised))
     }
 
     pub fn as_str(&self) -> &str {
@@ -317,6 +323,18 @@ mod tests {
         }
         let long = format!("https://example.com/{}", "a".repeat(2048));
         assert!(AvatarUrl::parse(&long).is_err());
+    }
+
+    #[test]
+    fn avatar_urls_are_kept_in_their_normalised_form() {
+        let typed = AvatarUrl::parse(" https://IMG.Example.com/a b\"<x>'.png ").unwrap();
+        assert_eq!(
+            typed.as_str(),
+            "https://img.example.com/a%20b%22%3Cx%3E'.png"
+        );
+        // Percent-encoding can make a URL longer than the limit: the stored form is checked.
+        let spaces = format!("https://example.com/{}x", "a ".repeat(1000));
+        assert!(AvatarUrl::parse(&spaces).is_err());
     }
 
     #[test]
