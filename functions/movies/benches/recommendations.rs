@@ -10,10 +10,14 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::json;
+use shared::auth::credentials::{Email, Username};
+use shared::auth::password::PasswordHash;
+use shared::auth::refresh::RefreshToken;
 use shared::auth::Role;
 use shared::config::{keys, RawSettings};
 use shared::domain::{Movie, MovieId, UserId};
 use shared::secrets::SecretSource;
+use shared::stores::accounts::{NewAccount, NewRefreshToken};
 use shared::stores::reviews::{NewReview, Rating, ReviewBody};
 use shared::AppState;
 use tower::ServiceExt;
@@ -69,6 +73,23 @@ async fn setup(data_dir: &std::path::Path) -> (AppState, Router, UserId, String)
         catalog.upsert_movie(&movie(id)).await.expect("upsert");
     }
     let user = UserId(uuid::Uuid::now_v7());
+    // Access tokens are only accepted for existing accounts.
+    let account = NewAccount {
+        id: user,
+        username: Username::parse("bench_reader").expect("username"),
+        email: Email::parse("reader@bench.example.com").expect("email"),
+        password_hash: PasswordHash::from_stored("$argon2id$never-logs-in".into()),
+        role: Role::User,
+    };
+    state
+        .accounts()
+        .expect("accounts")
+        .create(
+            &account,
+            &NewRefreshToken::first(RefreshToken::generate().hash()),
+        )
+        .await
+        .expect("account");
     let reviews = state.reviews().expect("reviews");
     for n in 0..RATINGS {
         // Every tenth movie, ratings 1–10 in turn: 80 liked, 80 disliked, 40 in between.

@@ -28,7 +28,7 @@ impl Cache {
             Ok(state) => state,
             Err(error) => {
                 self.fell_back(key, &error);
-                // The in-memory backend cannot fail; a zero count is only a type-level fallback.
+                // The in-memory backend never fails; `(by, window)` is what a new counter holds.
                 self.local_counters
                     .incr(key, by, window)
                     .await
