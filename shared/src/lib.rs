@@ -21,6 +21,7 @@ pub mod secrets;
 pub mod state;
 pub mod stores;
 pub mod tmdb;
+pub mod tmdb_v3;
 pub mod wikidata;
 
 pub use error::ApiError;

@@ -40,6 +40,7 @@ contract!(
     upsert_movie_reports_what_it_did,
     upsert_movie_keeps_the_rating_and_user_movies,
     summaries_keep_the_order_asked_and_skip_unknown_ids,
+    whole_movies_in_bulk_keep_the_order_asked_and_skip_unknown_ids,
     existence_and_genres,
     people_upserts_report_what_they_did,
     seed_runs_are_replaced_by_id_and_the_latest_is_found,
@@ -160,6 +161,38 @@ async fn summaries_keep_the_order_asked_and_skip_unknown_ids(store: &dyn Catalog
         ids_of(&store.movie_summaries(&many).await.unwrap()),
         [8, 7, 6, 5, 4, 3, 2, 1]
     );
+}
+
+async fn whole_movies_in_bulk_keep_the_order_asked_and_skip_unknown_ids(
+    store: &dyn CatalogStore,
+) {
+    load(store, &sample()).await;
+    let rating = RatingSummary {
+        average: 9.0,
+        count: 3,
+    };
+    store.set_movie_rating(movie_id(3), rating).await.unwrap();
+    let asked = [movie_id(3), movie_id(404), movie_id(1), movie_id(3)];
+    let movies = store.movies(&asked).await.unwrap();
+    let ids: Vec<i64> = movies.iter().map(|m| m.id.get()).collect();
+    assert_eq!(ids, [3, 1]);
+    // Whole documents, as `movie` reads them one at a time (the rating included).
+    assert_eq!(
+        Some(&movies[0]),
+        store.movie(movie_id(3)).await.unwrap().as_ref()
+    );
+    assert_eq!(movies[0].rating, rating);
+    assert_eq!(movies[0].title, "Amélie");
+    assert!(store.movies(&[]).await.unwrap().is_empty());
+    let many: Vec<_> = (1..=100).rev().map(movie_id).collect();
+    let ids: Vec<i64> = store
+        .movies(&many)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id.get())
+        .collect();
+    assert_eq!(ids, [8, 7, 6, 5, 4, 3, 2, 1]);
 }
 
 async fn existence_and_genres(store: &dyn CatalogStore) {

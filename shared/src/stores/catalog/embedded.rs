@@ -247,6 +247,25 @@ impl CatalogStore for EmbeddedCatalog {
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
+    async fn movies(&self, ids: &[MovieId]) -> Result<Vec<Movie>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(
+            "SELECT document, rating_average, rating_count FROM catalog_movies \
+             WHERE id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(id_array(ids))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let mut found: HashMap<MovieId, Movie> = rows
+            .iter()
+            .map(|row| movie_from_row(row).map(|m| (m.id, m)))
+            .collect::<Result<_, _>>()?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
     async fn movie_exists(&self, id: MovieId) -> Result<bool, StoreError> {
         sqlx::query("SELECT 1 FROM catalog_movies WHERE id = ?")
             .bind(id.get())

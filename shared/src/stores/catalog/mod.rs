@@ -36,6 +36,11 @@ pub trait CatalogStore: CandidateStore + AwardStore + Send + Sync {
     /// whatever the number of ids (watchlists and recommendations rely on it).
     async fn movie_summaries(&self, ids: &[MovieId]) -> Result<Vec<MovieSummary>, StoreError>;
 
+    /// Whole movies for `ids`, in the order asked, skipping ids that do not exist; one query.
+    /// The TMDB-shaped lists need fields a summary leaves out (overview, original title and
+    /// language, backdrop) for a page of movies at a time.
+    async fn movies(&self, ids: &[MovieId]) -> Result<Vec<Movie>, StoreError>;
+
     /// Whether a movie exists (reviews and watchlists refuse unknown movies with 404).
     async fn movie_exists(&self, id: MovieId) -> Result<bool, StoreError>;
 

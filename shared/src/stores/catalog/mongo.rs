@@ -351,6 +351,26 @@ impl CatalogStore for MongoCatalog {
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
+    async fn movies(&self, ids: &[MovieId]) -> Result<Vec<Movie>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let documents: Vec<Document> = self
+            .collection(MOVIES)
+            .await?
+            .find(doc! { "_id": { "$in": id_list(ids) } })
+            .await
+            .map_err(mongo_error)?
+            .try_collect()
+            .await
+            .map_err(mongo_error)?;
+        let mut found: HashMap<MovieId, Movie> = documents
+            .into_iter()
+            .map(|d| from_document(d).map(|m: Movie| (m.id, m)))
+            .collect::<Result<_, _>>()?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
     async fn movie_exists(&self, id: MovieId) -> Result<bool, StoreError> {
         self.collection(MOVIES)
             .await?
