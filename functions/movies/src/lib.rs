@@ -1,5 +1,6 @@
 //! The movies function: the catalog's movie routes, genres, app settings, recommendations,
-//! `/health` and the OpenAPI document of the whole API.
+//! `/health`, the OpenAPI document of the whole API, and the TMDB v3 read API under `/3`
+//! (people aside).
 
 mod admin;
 mod admin_awards;
@@ -12,6 +13,7 @@ mod lists;
 mod params;
 mod recommendations;
 mod settings;
+mod tmdb;
 mod views;
 
 use axum::routing::get;
@@ -52,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/me/recommendations", get(recommendations::recommendations))
         .route("/openapi.json", get(openapi_json))
         .route("/health", get(shared::health::health))
+        .merge(tmdb::routes())
         .layer(axum::middleware::from_fn(|request, next| {
             shared::http::http_caching(PUBLIC_MAX_AGE_SECS, request, next)
         }))
