@@ -1,7 +1,9 @@
-//! The people function: people details, credits, awards, popular people and people search.
+//! The people function: people details, credits, awards, popular people and people search,
+//! natively and in TMDB v3's shapes under `/3/person` and `/3/search/person`.
 
 mod awards;
 mod routes;
+mod tmdb;
 
 use axum::routing::get;
 use axum::Router;
@@ -18,6 +20,7 @@ pub fn router(state: AppState) -> Router {
         .route("/people/{id}", get(routes::get_person))
         .route("/people/{id}/credits", get(routes::person_credits))
         .route("/people/{id}/awards", get(awards::person_awards))
+        .merge(tmdb::routes())
         .layer(axum::middleware::from_fn(|request, next| {
             shared::http::http_caching(PUBLIC_MAX_AGE_SECS, request, next)
         }))
