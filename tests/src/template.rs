@@ -41,3 +41,35 @@ pub fn template_routes() -> BTreeSet<(String, String, String)> {
     }
     routes
 }
+
+/// A template path in matchit's syntax (the gateway stand-in's and `cargo lambda watch`'s):
+/// API Gateway's greedy `{name+}` is matchit's catch-all `{*name}`; other parameters are the same.
+pub fn matchit_path(template_path: &str) -> String {
+    let mut path = String::with_capacity(template_path.len());
+    for (index, segment) in template_path.split('/').enumerate() {
+        if index > 0 {
+            path.push('/');
+        }
+        match segment
+            .strip_prefix('{')
+            .and_then(|rest| rest.strip_suffix("+}"))
+        {
+            Some(name) => {
+                path.push_str("{*");
+                path.push_str(name);
+                path.push('}');
+            }
+            None => path.push_str(segment),
+        }
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn greedy_parameters_become_catch_alls() {
+        assert_eq!(super::matchit_path("/3/{proxy+}"), "/3/{*proxy}");
+        assert_eq!(super::matchit_path("/movies/{id}/credits"), "/movies/{id}/credits");
+    }
+}

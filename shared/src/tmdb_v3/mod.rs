@@ -10,5 +10,5 @@ mod shapes;
 
 pub use error::TmdbError;
 pub use languages::{language_name, LANGUAGES};
-pub use query::{parse_id, TmdbQuery};
+pub use query::{parse_id, TmdbPathId, TmdbQuery, TMDB_PAGE_SIZE};
 pub use shapes::*;

@@ -77,6 +77,22 @@ impl TmdbQuery {
     }
 }
 
+/// The route's one path parameter, read as an id by [`parse_id`].
+#[derive(Debug, Clone, Copy)]
+pub struct TmdbPathId<T>(pub T);
+
+impl<S: Send + Sync, T: FromStr + Send> FromRequestParts<S> for TmdbPathId<T> {
+    type Rejection = TmdbError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, TmdbError> {
+        let axum::extract::Path(text) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| TmdbError::NotFound)?;
+        parse_id(&text).map(Self)
+    }
+}
+
 /// A path id as TMDB reads it: not a number is an unknown resource (34), a number that can
 /// never be an id (0, negative) is an invalid id (6).
 pub fn parse_id<T: FromStr>(text: &str) -> Result<T, TmdbError> {

@@ -36,14 +36,7 @@ impl<T> TmdbPage<T> {
     }
 }
 
-/// `now_playing` and `upcoming` also say which release dates they cover.
-#[derive(Debug, Clone, Serialize)]
-pub struct DatedPage<T> {
-    pub dates: DateRange,
-    #[serde(flatten)]
-    pub page: TmdbPage<T>,
-}
-
+/// The release dates `now_playing` and `upcoming` cover.
 #[derive(Debug, Clone, Serialize)]
 pub struct DateRange {
     pub maximum: NaiveDate,

@@ -45,7 +45,7 @@ impl Routes {
                 functions,
             };
             by_path
-                .insert(path, routes)
+                .insert(crate::template::matchit_path(&path), routes)
                 .expect("template paths are valid routes");
         }
         Self { by_path }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use axum::http::StatusCode;
 use movieverse_tests::app::route_table;
-use movieverse_tests::template::{root, template, template_routes};
+use movieverse_tests::template::{matchit_path, root, template, template_routes};
 use movieverse_tests::TestApp;
 use tower::ServiceExt;
 
@@ -93,7 +93,7 @@ fn the_weekly_awards_input_is_the_seed_awards_event() {
 fn template_routes_and_the_watch_router_table_agree() {
     let from_template: BTreeSet<(String, String)> = template_routes()
         .into_iter()
-        .map(|(function, _, path)| (path, function))
+        .map(|(function, _, path)| (matchit_path(&path), function))
         .collect();
     let from_watch: BTreeSet<(String, String)> = route_table().into_iter().collect();
     assert_eq!(from_template, from_watch);
@@ -120,11 +120,17 @@ fn the_served_openapi_document_is_the_one_the_code_describes() {
     );
 }
 
+/// The TMDB v3 surface under `/3` is left out: it is documented by TMDB's own v3 reference,
+/// whose paths and shapes it follows (the README lists what MovieVerse answers), and describing
+/// TMDB's API again in ours would only let the two drift apart.
 #[test]
 fn every_template_route_is_documented_in_openapi() {
     let doc = serde_json::to_value(movieverse_tests::openapi::document()).unwrap();
     let mut missing = Vec::new();
     for (_, method, path) in template_routes() {
+        if path.starts_with("/3/") {
+            continue;
+        }
         if doc["paths"][&path][method.to_lowercase()].is_null() {
             missing.push(format!("{method} {path}"));
         }
@@ -142,6 +148,7 @@ fn every_template_route_is_served_by_its_function() {
             let concrete = path
                 .replace("{id}", "550")
                 .replace("{movie_id}", "550")
+                .replace("{proxy+}", "movie/550")
                 .replace("{user_id}", "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d");
             let router = app.function(&function);
             let request = axum::http::Request::builder()

@@ -34,3 +34,4 @@ mod reviews_api;
 mod reviews_store;
 mod seed;
 mod smoke;
+mod tmdb_api;
