@@ -86,6 +86,8 @@ fi
 
 # --- the tests ----------------------------------------------------------------------------------
 export MV_CFN_LINT="$VENV/bin/cfn-lint"
+# The Python that runs tests/tmdb_client/check.py (tmdbsimple against the deployed-shape API).
+export MV_PYTHON="$VENV/bin/python"
 export RUST_LOG="${RUST_LOG:-warn}"
 # The end-to-end tests start the real function binaries as separate processes; a test cannot
 # build them while `cargo test` holds the build directory, so they are built first.

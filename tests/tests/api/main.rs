@@ -35,3 +35,4 @@ mod reviews_store;
 mod seed;
 mod smoke;
 mod tmdb_api;
+mod tmdb_client;

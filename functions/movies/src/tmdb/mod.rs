@@ -32,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/3/movie/{id}/external_ids", get(movie::movie_external_ids))
         .route("/3/movie/{id}/release_dates", get(movie::movie_release_dates))
         .route("/3/movie/{id}/similar", get(movie::similar_movies))
+        // TMDB still answers the old `similar_movies` name, and client libraries call it.
+        .route("/3/movie/{id}/similar_movies", get(movie::similar_movies))
         .route("/3/movie/{id}/recommendations", get(movie::similar_movies))
         .route("/3/movie/{id}/reviews", get(movie::reviews))
         .route("/3/trending/movie/{window}", get(lists::trending))
