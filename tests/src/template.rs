@@ -70,6 +70,9 @@ mod tests {
     #[test]
     fn greedy_parameters_become_catch_alls() {
         assert_eq!(super::matchit_path("/3/{proxy+}"), "/3/{*proxy}");
-        assert_eq!(super::matchit_path("/movies/{id}/credits"), "/movies/{id}/credits");
+        assert_eq!(
+            super::matchit_path("/movies/{id}/credits"),
+            "/movies/{id}/credits"
+        );
     }
 }

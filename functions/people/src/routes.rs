@@ -100,7 +100,10 @@ pub struct SearchQuery {
 }
 
 /// A person document from the cache or the store; 404 when unknown.
-pub(crate) async fn cached_person(state: &AppState, id: PersonId) -> Result<(Person, CacheStatus), ApiError> {
+pub(crate) async fn cached_person(
+    state: &AppState,
+    id: PersonId,
+) -> Result<(Person, CacheStatus), ApiError> {
     let catalog = state.catalog()?;
     let key = state.cache().person_key(id);
     let (bytes, status) = state

@@ -46,10 +46,7 @@ fn person_external_ids(person: &Person, with_id: bool) -> ExternalIds {
 
 /// A person's filmography with each movie as TMDB lists show it. Cached under a list key: it
 /// holds other documents (the movies), so any catalog write makes it unreachable.
-async fn credits_of(
-    state: &AppState,
-    person: &Person,
-) -> Result<(Bytes, CacheStatus), TmdbError> {
+async fn credits_of(state: &AppState, person: &Person) -> Result<(Bytes, CacheStatus), TmdbError> {
     let catalog = state.catalog()?;
     let key = state
         .cache()
@@ -124,10 +121,7 @@ fn people_page(page: &Page<PersonSummary>) -> TmdbPage<PersonItem> {
     TmdbPage::around(page, page.results.iter().map(PersonItem::new).collect())
 }
 
-async fn popular(
-    State(state): State<AppState>,
-    query: TmdbQuery,
-) -> Result<CachedJson, TmdbError> {
+async fn popular(State(state): State<AppState>, query: TmdbQuery) -> Result<CachedJson, TmdbError> {
     let page = query.page()?;
     let catalog = state.catalog()?;
     let key = state
@@ -144,10 +138,7 @@ async fn popular(
 }
 
 /// TMDB answers an empty page, not an error, when there is no `query`.
-async fn search(
-    State(state): State<AppState>,
-    query: TmdbQuery,
-) -> Result<CachedJson, TmdbError> {
+async fn search(State(state): State<AppState>, query: TmdbQuery) -> Result<CachedJson, TmdbError> {
     let page = query.page()?;
     let Some(text) = query.parsed("query", SearchText::parse)? else {
         let empty = Page::<PersonSummary>::new(page, 0, Vec::new());

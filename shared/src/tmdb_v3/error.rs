@@ -76,12 +76,9 @@ impl From<ApiError> for TmdbError {
             ApiError::Validation(fields) if fields.iter().any(|f| f.field == "page") => {
                 Self::InvalidPage
             }
-            ApiError::Validation(fields) => Self::InvalidParameter(
-                fields
-                    .first()
-                    .map(|f| f.field.clone())
-                    .unwrap_or_default(),
-            ),
+            ApiError::Validation(fields) => {
+                Self::InvalidParameter(fields.first().map(|f| f.field.clone()).unwrap_or_default())
+            }
             ApiError::BadRequest(detail) => Self::InvalidParameter(detail),
             ApiError::Unavailable(detail) => Self::Unavailable(detail),
             other => Self::Internal(other.to_string()),
@@ -101,7 +98,9 @@ impl IntoResponse for TmdbError {
         match &self {
             Self::Internal(detail) => tracing::error!(error = %detail, "TMDB route failed"),
             Self::Unavailable(detail) => tracing::warn!(error = %detail, "TMDB route unavailable"),
-            Self::InvalidParameter(name) => tracing::debug!(parameter = %name, "TMDB parameter refused"),
+            Self::InvalidParameter(name) => {
+                tracing::debug!(parameter = %name, "TMDB parameter refused")
+            }
             _ => {}
         }
         let body = serde_json::json!({

@@ -42,7 +42,10 @@ pub const LANGUAGES: &[(&str, &str, &str)] = &[
 /// to the catalog later still reads as something rather than nothing.
 pub fn language_name(code: &str) -> (String, String) {
     match LANGUAGES.binary_search_by(|(c, _, _)| (*c).cmp(code)) {
-        Ok(index) => (LANGUAGES[index].1.to_string(), LANGUAGES[index].2.to_string()),
+        Ok(index) => (
+            LANGUAGES[index].1.to_string(),
+            LANGUAGES[index].2.to_string(),
+        ),
         Err(_) => (code.to_string(), code.to_string()),
     }
 }

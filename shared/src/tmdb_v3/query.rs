@@ -113,7 +113,11 @@ mod tests {
         assert_eq!(TmdbQuery::parse("").page().unwrap().page(), 1);
         assert_eq!(TmdbQuery::parse("page=500").page().unwrap().page(), 500);
         for bad in ["page=0", "page=501", "page=abc", "page=-1", "page=1.5"] {
-            assert_eq!(TmdbQuery::parse(bad).page(), Err(TmdbError::InvalidPage), "{bad}");
+            assert_eq!(
+                TmdbQuery::parse(bad).page(),
+                Err(TmdbError::InvalidPage),
+                "{bad}"
+            );
         }
     }
 

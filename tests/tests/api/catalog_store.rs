@@ -163,9 +163,7 @@ async fn summaries_keep_the_order_asked_and_skip_unknown_ids(store: &dyn Catalog
     );
 }
 
-async fn whole_movies_in_bulk_keep_the_order_asked_and_skip_unknown_ids(
-    store: &dyn CatalogStore,
-) {
+async fn whole_movies_in_bulk_keep_the_order_asked_and_skip_unknown_ids(store: &dyn CatalogStore) {
     load(store, &sample()).await;
     let rating = RatingSummary {
         average: 9.0,

@@ -88,7 +88,9 @@ fn tmdb_error(response: &TestResponse, status: StatusCode, code: u64) {
     let body = response.json();
     assert_eq!(body["success"], false, "{body}");
     assert_eq!(body["status_code"], code, "{body}");
-    assert!(body["status_message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(body["status_message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
     assert_eq!(body.as_object().map(|o| o.len()), Some(3), "{body}");
 }
 
@@ -128,7 +130,10 @@ async fn tmdb_movie_details_with_every_appended_part(app: &TestApp) {
     assert_eq!(movie["release_date"], "1999-03-31");
     assert_eq!(movie["status"], "Released");
     assert_eq!(movie["adult"], false);
-    assert_eq!(movie["tagline"], "", "TMDB sends an empty tagline, not null");
+    assert_eq!(
+        movie["tagline"], "",
+        "TMDB sends an empty tagline, not null"
+    );
     assert_eq!(movie["backdrop_path"], Value::Null);
     assert_eq!(movie["belongs_to_collection"], Value::Null);
     assert_eq!(
@@ -150,7 +155,11 @@ async fn tmdb_movie_details_with_every_appended_part(app: &TestApp) {
     let director = &credits["crew"][0];
     assert_eq!(
         (&director["name"], &director["job"], &director["department"]),
-        (&json!("Lana Wachowski"), &json!("Director"), &json!("Directing"))
+        (
+            &json!("Lana Wachowski"),
+            &json!("Director"),
+            &json!("Directing")
+        )
     );
     assert_eq!(
         movie["keywords"]["keywords"],
@@ -158,8 +167,15 @@ async fn tmdb_movie_details_with_every_appended_part(app: &TestApp) {
     );
     assert_eq!(movie["external_ids"]["imdb_id"], Value::Null);
     assert_eq!(movie["release_dates"], json!({"results": []}));
-    assert_eq!(ids(&movie["similar"])[0], 2, "the sequel is the most similar");
-    assert_eq!(movie["recommendations"]["results"], movie["similar"]["results"]);
+    assert_eq!(
+        ids(&movie["similar"])[0],
+        2,
+        "the sequel is the most similar"
+    );
+    assert_eq!(
+        movie["recommendations"]["results"],
+        movie["similar"]["results"]
+    );
     assert_eq!(movie["similar"]["page"], 1);
     let reviews = &movie["reviews"];
     assert_eq!(reviews["total_results"], 1);
@@ -168,11 +184,17 @@ async fn tmdb_movie_details_with_every_appended_part(app: &TestApp) {
     assert_eq!(review["author_details"]["rating"], 9.0);
     assert_eq!(review["content"], "Still the best hacker film.");
     assert!(review["created_at"].as_str().unwrap().ends_with('Z'));
-    assert!(movie.get("videos").is_none(), "parts MovieVerse lacks are left out");
+    assert!(
+        movie.get("videos").is_none(),
+        "parts MovieVerse lacks are left out"
+    );
 
     // Without append_to_response, none of the parts.
     let plain = ok(&app.get("/3/movie/3").await);
-    assert_eq!(plain["original_title"], "Le Fabuleux Destin d'Amélie Poulain");
+    assert_eq!(
+        plain["original_title"],
+        "Le Fabuleux Destin d'Amélie Poulain"
+    );
     assert_eq!(plain["original_language"], "fr");
     assert!(plain.get("credits").is_none());
 }
@@ -211,24 +233,44 @@ async fn tmdb_movie_parts_and_related_lists(app: &TestApp) {
 }
 
 async fn tmdb_lists_page_like_tmdb(app: &TestApp) {
-    let popular = ok(&app.get("/3/movie/popular?language=en-US&page=1&region=US").await);
+    let popular = ok(&app
+        .get("/3/movie/popular?language=en-US&page=1&region=US")
+        .await);
     assert_eq!(ids(&popular), [1, 2, 3, 4, 5, 8, 6, 7]);
     assert_eq!(
-        (&popular["page"], &popular["total_pages"], &popular["total_results"]),
+        (
+            &popular["page"],
+            &popular["total_pages"],
+            &popular["total_results"]
+        ),
         (&json!(1), &json!(1), &json!(8))
     );
     let matrix = &popular["results"][0];
     for field in [
-        "adult", "backdrop_path", "genre_ids", "id", "original_language", "original_title",
-        "overview", "popularity", "poster_path", "release_date", "title", "video",
-        "vote_average", "vote_count",
+        "adult",
+        "backdrop_path",
+        "genre_ids",
+        "id",
+        "original_language",
+        "original_title",
+        "overview",
+        "popularity",
+        "poster_path",
+        "release_date",
+        "title",
+        "video",
+        "vote_average",
+        "vote_count",
     ] {
         assert!(matrix.get(field).is_some(), "{field} missing: {matrix}");
     }
     assert_eq!(matrix["poster_path"], "/poster1.jpg");
     assert_eq!(matrix["vote_average"], 8.2);
     let undated = &popular["results"][7];
-    assert_eq!(undated["release_date"], "", "TMDB sends an empty date, not null");
+    assert_eq!(
+        undated["release_date"], "",
+        "TMDB sends an empty date, not null"
+    );
 
     let beyond = ok(&app.get("/3/movie/popular?page=2").await);
     assert_eq!(beyond["page"], 2);
@@ -259,21 +301,32 @@ async fn tmdb_discover_maps_tmdb_filters(app: &TestApp) {
         ("with_genres=28,878", vec![1, 2]),
         ("with_genres=35|10749", vec![3, 8]),
         ("primary_release_year=1999", vec![1, 8]),
-        ("primary_release_date.gte=2001-01-01&primary_release_date.lte=2003-12-31", vec![2, 3]),
+        (
+            "primary_release_date.gte=2001-01-01&primary_release_date.lte=2003-12-31",
+            vec![2, 3],
+        ),
         ("vote_average.gte=7.9&vote_count.gte=10000", vec![1, 3]),
         ("with_original_language=fr", vec![3, 8]),
         ("with_cast=101", vec![1, 2, 4]),
         ("with_crew=201", vec![1, 2]),
         ("with_cast=101&with_crew=201", vec![1, 2]),
         ("with_people=102", vec![1]),
-        ("with_genres=28&sort_by=primary_release_date.asc", vec![4, 1, 2, 6]),
+        (
+            "with_genres=28&sort_by=primary_release_date.asc",
+            vec![4, 1, 2, 6],
+        ),
         ("with_genres=28&sort_by=vote_average.desc", vec![1, 4, 2, 6]),
         // Operators in names are unknown parameters, ignored as TMDB ignores them.
-        ("with_genres%5B%24ne%5D=1&with_original_language=fr", vec![3, 8]),
+        (
+            "with_genres%5B%24ne%5D=1&with_original_language=fr",
+            vec![3, 8],
+        ),
     ];
     for (query, expected) in cases {
         let page = ok(&app
-            .get(&format!("/3/discover/movie?api_key=k&include_adult=false&{query}"))
+            .get(&format!(
+                "/3/discover/movie?api_key=k&include_adult=false&{query}"
+            ))
             .await);
         assert_eq!(ids(&page), expected, "{query}");
         assert_eq!(page["total_results"], expected.len(), "{query}");
@@ -287,10 +340,14 @@ async fn tmdb_discover_maps_tmdb_filters(app: &TestApp) {
 }
 
 async fn tmdb_search_movie_person_and_multi(app: &TestApp) {
-    let found = ok(&app.get("/3/search/movie?query=matrix&include_adult=false").await);
+    let found = ok(&app
+        .get("/3/search/movie?query=matrix&include_adult=false")
+        .await);
     assert_eq!(ids(&found), [1, 2]);
     assert_eq!(found["results"][0]["title"], "The Matrix");
-    let by_year = ok(&app.get("/3/search/movie?query=matrix&primary_release_year=2003").await);
+    let by_year = ok(&app
+        .get("/3/search/movie?query=matrix&primary_release_year=2003")
+        .await);
     assert_eq!(ids(&by_year), [2]);
     let by_year = ok(&app.get("/3/search/movie?query=matrix&year=1999").await);
     assert_eq!(ids(&by_year), [1]);
@@ -334,7 +391,10 @@ async fn tmdb_person_details_and_movie_credits(app: &TestApp) {
         .collect();
     assert_eq!(cast, [(4, "Jack Traven"), (1, "Neo")]);
     // Each credit is the movie as lists show it, read from the catalog.
-    assert_eq!(credits["cast"][1]["overview"], "A test film called The Matrix.");
+    assert_eq!(
+        credits["cast"][1]["overview"],
+        "A test film called The Matrix."
+    );
     assert_eq!(credits["cast"][1]["genre_ids"], json!([28, 878]));
     // A credit for a movie the catalog does not hold keeps what the credit says.
     assert_eq!(credits["crew"][0]["title"], "Not In The Catalog");
@@ -362,7 +422,14 @@ async fn tmdb_genres_configuration_and_languages(app: &TestApp) {
         .collect();
     assert_eq!(
         names,
-        ["Action", "Adventure", "Comedy", "Drama", "Romance", "Science Fiction"]
+        [
+            "Action",
+            "Adventure",
+            "Comedy",
+            "Drama",
+            "Romance",
+            "Science Fiction"
+        ]
     );
     assert_eq!(genres["genres"][0], json!({"id": 28, "name": "Action"}));
 
@@ -370,7 +437,10 @@ async fn tmdb_genres_configuration_and_languages(app: &TestApp) {
     let images = &configuration["images"];
     assert_eq!(images["secure_base_url"], "https://image.tmdb.org/t/p/");
     assert_eq!(images["base_url"], "http://image.tmdb.org/t/p/");
-    assert!(images["poster_sizes"].as_array().unwrap().contains(&json!("w500")));
+    assert!(images["poster_sizes"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("w500")));
 
     let languages = ok(&app.get("/3/configuration/languages").await);
     assert!(languages
@@ -399,7 +469,12 @@ async fn tmdb_errors_are_tmdb_errors(app: &TestApp) {
     ] {
         tmdb_error(&app.get(path).await, not_found, 34);
     }
-    for path in ["/3/movie/0", "/3/movie/-5", "/3/person/0", "/3/movie/0/credits"] {
+    for path in [
+        "/3/movie/0",
+        "/3/movie/-5",
+        "/3/person/0",
+        "/3/movie/0/credits",
+    ] {
         tmdb_error(&app.get(path).await, not_found, 6);
     }
     for path in [
@@ -437,7 +512,12 @@ async fn tmdb_answers_carry_etags_and_follow_writes(app: &TestApp) {
     assert_eq!(again.header("x-cache"), Some("hit"));
     assert_eq!(again.body, first.body);
     let unchanged = app
-        .request(Method::GET, "/3/movie/popular", None, &[("if-none-match", &etag)])
+        .request(
+            Method::GET,
+            "/3/movie/popular",
+            None,
+            &[("if-none-match", &etag)],
+        )
         .await;
     assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
     let details = app.get("/3/movie/1").await;
@@ -455,11 +535,21 @@ async fn tmdb_answers_carry_etags_and_follow_writes(app: &TestApp) {
     assert_eq!(ids(&moved)[0], 8);
     assert_eq!(moved["results"][0]["title"], "Éclair de Lune (Restored)");
     let refetched = app
-        .request(Method::GET, "/3/movie/popular", None, &[("if-none-match", &etag)])
+        .request(
+            Method::GET,
+            "/3/movie/popular",
+            None,
+            &[("if-none-match", &etag)],
+        )
         .await;
     assert_eq!(refetched.status, StatusCode::OK);
     let same_details = app
-        .request(Method::GET, "/3/movie/1", None, &[("if-none-match", &details_etag)])
+        .request(
+            Method::GET,
+            "/3/movie/1",
+            None,
+            &[("if-none-match", &details_etag)],
+        )
         .await;
     assert_eq!(same_details.status, StatusCode::NOT_MODIFIED);
 }

@@ -93,7 +93,9 @@ pub fn discover_query(query: &TmdbQuery) -> Result<DiscoverQuery, TmdbError> {
     };
     if let (Some(low), Some(high)) = (discover.release_date_gte, discover.release_date_lte) {
         if low > high {
-            return Err(TmdbError::InvalidParameter("primary_release_date.gte".into()));
+            return Err(TmdbError::InvalidParameter(
+                "primary_release_date.gte".into(),
+            ));
         }
     }
     Ok(discover)
@@ -115,7 +117,13 @@ mod tests {
         assert_eq!(discover.year.map(Year::get), Some(1999));
         assert_eq!(discover.min_votes, Some(100));
         assert_eq!(discover.sort, DiscoverSort::RatingDesc);
-        let people: Vec<i64> = discover.with_people.unwrap().ids().iter().map(|p| p.get()).collect();
+        let people: Vec<i64> = discover
+            .with_people
+            .unwrap()
+            .ids()
+            .iter()
+            .map(|p| p.get())
+            .collect();
         assert_eq!(people, [287, 7467]);
     }
 
@@ -129,7 +137,10 @@ mod tests {
             "with_cast=1|2&with_crew=3",
         ] {
             assert!(
-                matches!(discover_query(&TmdbQuery::parse(bad)), Err(TmdbError::InvalidParameter(_))),
+                matches!(
+                    discover_query(&TmdbQuery::parse(bad)),
+                    Err(TmdbError::InvalidParameter(_))
+                ),
                 "{bad}"
             );
         }

@@ -19,9 +19,13 @@ pub async fn popular(
 ) -> Result<CachedJson, TmdbError> {
     let page = query.page()?;
     let catalog = state.catalog()?;
-    movie_page(&state, "popular", &page_key(page), MediaType::Hidden, || async move {
-        catalog.discover(&DiscoverQuery::default(), page).await
-    })
+    movie_page(
+        &state,
+        "popular",
+        &page_key(page),
+        MediaType::Hidden,
+        || async move { catalog.discover(&DiscoverQuery::default(), page).await },
+    )
     .await
 }
 
@@ -31,9 +35,13 @@ pub async fn top_rated(
 ) -> Result<CachedJson, TmdbError> {
     let page = query.page()?;
     let catalog = state.catalog()?;
-    movie_page(&state, "top_rated", &page_key(page), MediaType::Hidden, || {
-        catalog.top_rated(page)
-    })
+    movie_page(
+        &state,
+        "top_rated",
+        &page_key(page),
+        MediaType::Hidden,
+        || catalog.top_rated(page),
+    )
     .await
 }
 
@@ -117,8 +125,12 @@ pub async fn discover(
     let page = query.page()?;
     let catalog = state.catalog()?;
     let params = format!("{}:{}", filter.cache_key(), page_key(page));
-    movie_page(&state, "discover", &params, MediaType::Hidden, || async move {
-        catalog.discover(&filter, page).await
-    })
+    movie_page(
+        &state,
+        "discover",
+        &params,
+        MediaType::Hidden,
+        || async move { catalog.discover(&filter, page).await },
+    )
     .await
 }

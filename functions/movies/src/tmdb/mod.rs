@@ -30,7 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/3/movie/{id}/credits", get(movie::credits))
         .route("/3/movie/{id}/keywords", get(movie::movie_keywords))
         .route("/3/movie/{id}/external_ids", get(movie::movie_external_ids))
-        .route("/3/movie/{id}/release_dates", get(movie::movie_release_dates))
+        .route(
+            "/3/movie/{id}/release_dates",
+            get(movie::movie_release_dates),
+        )
         .route("/3/movie/{id}/similar", get(movie::similar_movies))
         // TMDB still answers the old `similar_movies` name, and client libraries call it.
         .route("/3/movie/{id}/similar_movies", get(movie::similar_movies))

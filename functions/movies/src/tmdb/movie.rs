@@ -126,11 +126,14 @@ async fn similar(
     let (bytes, ranked) = cached::similar(state, id, page).await?;
     let summaries = cached::decode_page(&bytes)?;
     let params = format!("{id}:{}", page_key(page));
-    let CachedJson(bytes, status) =
-        movie_page(state, "similar", &params, MediaType::Hidden, || async move {
-            Ok(summaries)
-        })
-        .await?;
+    let CachedJson(bytes, status) = movie_page(
+        state,
+        "similar",
+        &params,
+        MediaType::Hidden,
+        || async move { Ok(summaries) },
+    )
+    .await?;
     Ok((bytes, cached::combined(&[ranked, status])))
 }
 
@@ -163,10 +166,12 @@ async fn reviews_page(
     authors.dedup();
     // Names are a nicety: without the accounts store the reviews still read, unsigned.
     let names = match state.accounts() {
-        Ok(accounts) if !authors.is_empty() => accounts.usernames(&authors).await.unwrap_or_else(|error| {
-            tracing::warn!(error = %error, "author names unavailable");
-            Default::default()
-        }),
+        Ok(accounts) if !authors.is_empty() => {
+            accounts.usernames(&authors).await.unwrap_or_else(|error| {
+                tracing::warn!(error = %error, "author names unavailable");
+                Default::default()
+            })
+        }
         _ => Default::default(),
     };
     let time = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Millis, true);

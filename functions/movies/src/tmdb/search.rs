@@ -16,7 +16,8 @@ fn text(query: &TmdbQuery) -> Result<Option<SearchText>, TmdbError> {
 }
 
 fn empty(page: PageRequest) -> Result<CachedJson, TmdbError> {
-    let empty: TmdbPage<MovieItem> = TmdbPage::around(&Page::<()>::new(page, 0, Vec::new()), Vec::new());
+    let empty: TmdbPage<MovieItem> =
+        TmdbPage::around(&Page::<()>::new(page, 0, Vec::new()), Vec::new());
     let body = serde_json::to_vec(&empty).map_err(|e| TmdbError::Internal(e.to_string()))?;
     Ok(CachedJson(body.into(), shared::cache::CacheStatus::Miss))
 }
@@ -36,9 +37,13 @@ pub async fn movies(
     let search = MovieSearch { text, year };
     let catalog = state.catalog()?;
     let params = format!("{}:{}", search.cache_key(), page_key(page));
-    movie_page(&state, "search", &params, MediaType::Hidden, || async move {
-        catalog.search_movies(&search, page).await
-    })
+    movie_page(
+        &state,
+        "search",
+        &params,
+        MediaType::Hidden,
+        || async move { catalog.search_movies(&search, page).await },
+    )
     .await
 }
 
@@ -76,7 +81,10 @@ pub async fn multi(
     let (bytes, status) = state
         .cache()
         .get_or_load_json(&key, ttl::SEARCH, || async move {
-            let search = MovieSearch { text: text.clone(), year: None };
+            let search = MovieSearch {
+                text: text.clone(),
+                year: None,
+            };
             let movies = catalog.search_movies(&search, page).await?;
             let people = catalog.search_people(&text, page).await?;
             let movie_items = items(state_ref, &movies, MediaType::Shown).await?;
