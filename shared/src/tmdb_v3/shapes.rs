@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::{CastMember, CrewMember, Genre, Keyword, Movie, MovieId, Person, PersonCredit};
-use crate::http::Page;
+use crate::http::{Page, PageRequest};
 
 use super::language_name;
 
@@ -25,6 +25,16 @@ pub struct TmdbPage<T> {
 }
 
 impl<T> TmdbPage<T> {
+    /// `results`, page `request` of `total_results`.
+    pub fn new(request: PageRequest, total_results: u64, results: Vec<T>) -> Self {
+        Self {
+            page: request.page(),
+            results,
+            total_pages: total_results.div_ceil(u64::from(request.page_size())),
+            total_results,
+        }
+    }
+
     /// The paging of `page` around `results` (which the caller built from its items).
     pub fn around<U>(page: &Page<U>, results: Vec<T>) -> Self {
         Self {
@@ -134,6 +144,7 @@ impl SpokenLanguage {
 pub struct MovieDetails {
     pub adult: bool,
     pub backdrop_path: Option<String>,
+    /// MovieVerse holds no collections: always null.
     pub belongs_to_collection: Option<()>,
     pub budget: u64,
     pub genres: Vec<Genre>,

@@ -199,8 +199,7 @@ async fn reviews_page(
             }
         })
         .collect();
-    let paging = shared::http::Page::new(page, found.total, Vec::<()>::new());
-    Ok(TmdbPage::around(&paging, results))
+    Ok(TmdbPage::new(page, found.total, results))
 }
 
 /// Fresh on every read, as the native reviews route: clients must revalidate.

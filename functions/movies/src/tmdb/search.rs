@@ -4,7 +4,7 @@ use axum::extract::State;
 use serde::Serialize;
 use shared::cache::ttl;
 use shared::catalog_query::{MovieSearch, SearchText, Year};
-use shared::http::{CachedJson, Page, PageRequest};
+use shared::http::{CachedJson, PageRequest};
 use shared::tmdb_v3::{MovieItem, PersonItem, TmdbError, TmdbPage, TmdbQuery};
 use shared::AppState;
 
@@ -16,8 +16,7 @@ fn text(query: &TmdbQuery) -> Result<Option<SearchText>, TmdbError> {
 }
 
 fn empty(page: PageRequest) -> Result<CachedJson, TmdbError> {
-    let empty: TmdbPage<MovieItem> =
-        TmdbPage::around(&Page::<()>::new(page, 0, Vec::new()), Vec::new());
+    let empty: TmdbPage<MovieItem> = TmdbPage::new(page, 0, Vec::new());
     let body = serde_json::to_vec(&empty).map_err(|e| TmdbError::Internal(e.to_string()))?;
     Ok(CachedJson(body.into(), shared::cache::CacheStatus::Miss))
 }
