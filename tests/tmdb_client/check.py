@@ -172,6 +172,14 @@ check("configuration", images["secure_base_url"].startswith("https://") and "w50
 languages = configuration.languages()
 check("languages", {"iso_639_1": "en", "english_name": "English", "name": "English"} in languages)
 
+# --- find by external id -------------------------------------------------------------------------
+found = tmdb.Find("tt0137523").info(external_source="imdb_id")
+check("find by imdb id", [m["id"] for m in found["movie_results"]] == [550], found)
+check("find movie item", found["movie_results"][0]["title"] == "Fight Club" and found["tv_results"] == [])
+nothing = tmdb.Find("Q1").info(external_source="wikidata_id")
+check("find nothing", nothing["movie_results"] == [] and nothing["person_results"] == [])
+check("find without source", tmdb_error(lambda: tmdb.Find("tt0137523").info()) == (422, 5, False))
+
 # --- errors in TMDB's shape -----------------------------------------------------------------------
 check("unknown movie", tmdb_error(lambda: tmdb.Movies(999999999).info()) == (404, 34, False))
 check("invalid movie id", tmdb_error(lambda: tmdb.Movies(0).info()) == (404, 6, False))

@@ -35,13 +35,8 @@ fn json(value: &impl Serialize, status: CacheStatus) -> Result<CachedJson, TmdbE
         .map_err(|e| TmdbError::Internal(e.to_string()))
 }
 
-/// MovieVerse keeps no external ids for people: TMDB's shape with every id null.
 fn person_external_ids(person: &Person, with_id: bool) -> ExternalIds {
-    let mut ids = ExternalIds::new(person.id.get(), None);
-    if !with_id {
-        ids.id = None;
-    }
-    ids
+    ExternalIds::new(with_id.then_some(person.id.get()), person.external_ids())
 }
 
 /// A person's filmography with each movie as TMDB lists show it. Cached under a list key: it

@@ -345,11 +345,13 @@ pub struct ExternalIds {
 }
 
 impl ExternalIds {
-    pub fn new(id: i64, imdb_id: Option<String>) -> Self {
+    /// The ids MovieVerse keeps (IMDb, Wikidata); the social ones it does not keep are null.
+    /// `id` is left out when the part is appended to the details, as TMDB does.
+    pub fn new(id: Option<i64>, held: crate::domain::ExternalIds) -> Self {
         Self {
-            id: Some(id),
-            imdb_id,
-            wikidata_id: None,
+            id,
+            imdb_id: held.imdb_id,
+            wikidata_id: held.wikidata_id.map(String::from),
             facebook_id: None,
             instagram_id: None,
             twitter_id: None,
@@ -464,7 +466,7 @@ impl PersonDetails {
             gender: 0,
             homepage: None,
             id: person.id.get(),
-            imdb_id: None,
+            imdb_id: person.imdb_id.clone(),
             known_for_department: person.known_for_department.clone(),
             name: person.name.clone(),
             place_of_birth: person.place_of_birth.clone(),

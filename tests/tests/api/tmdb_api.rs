@@ -6,6 +6,9 @@ use axum::http::{Method, StatusCode};
 use movieverse_tests::{ApiClient, TestApp, TestResponse};
 use serde_json::{json, Value};
 
+use shared::domain::WikidataId;
+use shared::stores::AwardRecord;
+
 use crate::auth_support::register;
 use crate::catalog_fixtures::*;
 
@@ -41,12 +44,21 @@ api!(
     tmdb_genres_configuration_and_languages,
     tmdb_errors_are_tmdb_errors,
     tmdb_answers_carry_etags_and_follow_writes,
+    tmdb_find_by_imdb_and_wikidata_ids,
 );
 
 async fn seeded(app: &TestApp) {
     let catalog = app.state.catalog().expect("catalog");
-    load(catalog, &sample()).await;
+    let mut movies = sample();
+    movies[0].imdb_id = Some("tt0133093".into());
+    load(catalog, &movies).await;
+    let wikidata = WikidataId::parse("Q83495").expect("wikidata id");
+    catalog
+        .set_movie_awards(movie_id(1), &AwardRecord::new(Some(wikidata), Vec::new()))
+        .await
+        .expect("wikidata id written");
     let mut keanu = person(101, "Keanu Reeves");
+    keanu.imdb_id = Some("nm0000206".into());
     keanu.popularity = 50.0;
     keanu.biography = Some("Plays Neo.".into());
     keanu.credits = vec![
@@ -165,7 +177,12 @@ async fn tmdb_movie_details_with_every_appended_part(app: &TestApp) {
         movie["keywords"]["keywords"],
         json!([{"id": 1, "name": "simulation"}, {"id": 2, "name": "hacker"}])
     );
-    assert_eq!(movie["external_ids"]["imdb_id"], Value::Null);
+    assert_eq!(
+        movie["external_ids"],
+        json!({"imdb_id": "tt0133093", "wikidata_id": "Q83495", "facebook_id": null,
+               "instagram_id": null, "twitter_id": null})
+    );
+    assert_eq!(movie["imdb_id"], "tt0133093");
     assert_eq!(movie["release_dates"], json!({"results": []}));
     assert_eq!(
         ids(&movie["similar"])[0],
@@ -380,7 +397,8 @@ async fn tmdb_person_details_and_movie_credits(app: &TestApp) {
     assert_eq!(keanu["deathday"], Value::Null);
     assert_eq!(keanu["adult"], false);
     assert!(keanu.get("images").is_none());
-    assert_eq!(keanu["external_ids"]["imdb_id"], Value::Null);
+    assert_eq!(keanu["external_ids"]["imdb_id"], "nm0000206");
+    assert_eq!(keanu["external_ids"]["wikidata_id"], Value::Null);
     let credits = &keanu["movie_credits"];
     assert!(credits.get("id").is_none());
     let cast: Vec<(i64, &str)> = credits["cast"]
@@ -552,4 +570,57 @@ async fn tmdb_answers_carry_etags_and_follow_writes(app: &TestApp) {
         )
         .await;
     assert_eq!(same_details.status, StatusCode::NOT_MODIFIED);
+}
+
+async fn tmdb_find_by_imdb_and_wikidata_ids(app: &TestApp) {
+    let found = ok(&app
+        .get("/3/find/tt0133093?external_source=imdb_id&api_key=k")
+        .await);
+    assert_eq!(ids(&json!({"results": found["movie_results"]})), [1]);
+    let matrix = &found["movie_results"][0];
+    assert_eq!(matrix["title"], "The Matrix");
+    assert_eq!(matrix["media_type"], "movie");
+    assert_eq!(matrix["overview"], "A test film called The Matrix.");
+    for empty in [
+        "person_results",
+        "tv_results",
+        "tv_episode_results",
+        "tv_season_results",
+    ] {
+        assert_eq!(found[empty], json!([]), "{empty}");
+    }
+    let by_wikidata = ok(&app.get("/3/find/Q83495?external_source=wikidata_id").await);
+    assert_eq!(by_wikidata["movie_results"][0]["id"], 1);
+    let person = ok(&app.get("/3/find/nm0000206?external_source=imdb_id").await);
+    assert_eq!(person["movie_results"], json!([]));
+    assert_eq!(person["person_results"][0]["name"], "Keanu Reeves");
+    assert_eq!(person["person_results"][0]["media_type"], "person");
+
+    // The external ids are in the movie's and the person's external_ids too.
+    let external = ok(&app.get("/3/movie/1/external_ids").await);
+    assert_eq!(
+        (&external["imdb_id"], &external["wikidata_id"]),
+        (&json!("tt0133093"), &json!("Q83495"))
+    );
+    let keanu = ok(&app.get("/3/person/101/external_ids").await);
+    assert_eq!(keanu["imdb_id"], "nm0000206");
+    assert_eq!(ok(&app.get("/3/person/101").await)["imdb_id"], "nm0000206");
+
+    // Unknown or ill-formed ids, and sources MovieVerse holds no ids of, find nothing.
+    for path in [
+        "/3/find/tt9999999?external_source=imdb_id",
+        "/3/find/%7B%22%24ne%22%3Anull%7D?external_source=imdb_id",
+        "/3/find/Q1?external_source=wikidata_id",
+        "/3/find/FightClub?external_source=facebook_id",
+    ] {
+        let nothing = ok(&app.get(path).await);
+        assert_eq!(nothing["movie_results"], json!([]), "{path}");
+        assert_eq!(nothing["person_results"], json!([]), "{path}");
+    }
+    for path in [
+        "/3/find/tt0133093",
+        "/3/find/tt0133093?external_source=%7B%22%24gt%22%3A%22%22%7D",
+    ] {
+        tmdb_error(&app.get(path).await, StatusCode::UNPROCESSABLE_ENTITY, 5);
+    }
 }

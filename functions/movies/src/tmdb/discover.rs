@@ -90,6 +90,8 @@ pub fn discover_query(query: &TmdbQuery) -> Result<DiscoverQuery, TmdbError> {
         language: query.parsed("with_original_language", Language::parse)?,
         with_people: people(query)?,
         sort: query.parsed("sort_by", sort)?.unwrap_or_default(),
+        // TMDB has no award filters.
+        ..DiscoverQuery::default()
     };
     if let (Some(low), Some(high)) = (discover.release_date_gte, discover.release_date_lte) {
         if low > high {

@@ -4,6 +4,7 @@
 //! and MovieVerse does not (TV, collections, …) is TMDB's 404.
 
 mod discover;
+mod find;
 mod lists;
 mod movie;
 mod pages;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/3/genre/movie/list", get(genres))
         .route("/3/configuration", get(configuration))
         .route("/3/configuration/languages", get(languages))
+        .route("/3/find/{external_id}", get(find::find))
         .route("/3/{*rest}", get(not_found))
 }
 

@@ -37,11 +37,7 @@ fn keywords(movie: &Movie, with_id: bool) -> MovieKeywords {
 }
 
 fn external_ids(movie: &Movie, with_id: bool) -> ExternalIds {
-    let mut ids = ExternalIds::new(movie.id.get(), movie.imdb_id.clone());
-    if !with_id {
-        ids.id = None;
-    }
-    ids
+    ExternalIds::new(with_id.then_some(movie.id.get()), movie.external_ids())
 }
 
 /// MovieVerse holds no release dates: TMDB's shape with none in it.

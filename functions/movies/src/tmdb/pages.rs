@@ -20,15 +20,15 @@ pub fn page_key(page: PageRequest) -> String {
     page.page().to_string()
 }
 
-/// The TMDB items of a page of summaries: the whole movies in one read, in the page's order.
+/// The TMDB items of `summaries`: the whole movies in one read, in the same order.
 pub async fn items(
     state: &AppState,
-    page: &Page<MovieSummary>,
+    summaries: &[MovieSummary],
     media: MediaType,
-) -> Result<TmdbPage<MovieItem>, StoreError> {
-    let ids: Vec<_> = page.results.iter().map(|s| s.id).collect();
+) -> Result<Vec<MovieItem>, StoreError> {
+    let ids: Vec<_> = summaries.iter().map(|s| s.id).collect();
     let movies = state.catalog()?.movies(&ids).await?;
-    let results = movies
+    Ok(movies
         .iter()
         .map(|movie| {
             let item = MovieItem::new(movie);
@@ -37,8 +37,7 @@ pub async fn items(
                 MediaType::Hidden => item,
             }
         })
-        .collect();
-    Ok(TmdbPage::around(page, results))
+        .collect())
 }
 
 /// A cached TMDB page of movies: `load` is the native list's own store read, run on a miss.
@@ -61,7 +60,8 @@ where
         .cache()
         .get_or_load_json(&key, ttl::LIST, || async move {
             let page = load().await?;
-            items(state, &page, media).await
+            let results = items(state, &page.results, media).await?;
+            Ok(TmdbPage::around(&page, results))
         })
         .await?;
     Ok(CachedJson(bytes, status))

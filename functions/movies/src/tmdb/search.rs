@@ -86,9 +86,8 @@ pub async fn multi(
             };
             let movies = catalog.search_movies(&search, page).await?;
             let people = catalog.search_people(&text, page).await?;
-            let movie_items = items(state_ref, &movies, MediaType::Shown).await?;
+            let movie_items = items(state_ref, &movies.results, MediaType::Shown).await?;
             let mut results: Vec<MultiItem> = movie_items
-                .results
                 .into_iter()
                 .map(MultiItem::Movie)
                 .chain(
