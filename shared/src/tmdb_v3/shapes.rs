@@ -550,21 +550,25 @@ impl PersonMovieCredits {
             movies.iter().map(|m| (m.id, m)).collect();
         let mut cast = Vec::new();
         let mut crew = Vec::new();
-        let mut order = 0;
         for credit in &person.credits {
-            let movie = match by_id.get(&credit.movie_id) {
+            let held = by_id.get(&credit.movie_id);
+            let movie = match held {
                 Some(movie) => MovieItem::new(movie),
                 None => item_from_credit(credit),
             };
             let (role, tag) = match &credit.job {
                 None => {
-                    order += 1;
+                    // The billing order is the movie's; 0 when the catalog no longer holds it.
+                    let order = held
+                        .and_then(|m| m.credits.cast.iter().find(|c| c.person_id == person.id))
+                        .map_or(0, |c| c.order);
                     (
                         Role::Cast {
                             character: credit.character.clone().unwrap_or_default(),
-                            order: order - 1,
+                            order,
                         },
-                        "cast".to_string(),
+                        // The same credit id as the movie's credits give this role.
+                        format!("cast{order}"),
                     )
                 }
                 Some(job) => (

@@ -408,6 +408,13 @@ async fn tmdb_person_details_and_movie_credits(app: &TestApp) {
         .map(|c| (c["id"].as_i64().unwrap(), c["character"].as_str().unwrap()))
         .collect();
     assert_eq!(cast, [(4, "Jack Traven"), (1, "Neo")]);
+    // Billing order and credit id are the movie's own.
+    let matrix = ok(&app.get("/3/movie/1/credits").await);
+    assert_eq!(credits["cast"][1]["order"], 0);
+    assert_eq!(
+        credits["cast"][1]["credit_id"],
+        matrix["cast"][0]["credit_id"]
+    );
     // Each credit is the movie as lists show it, read from the catalog.
     assert_eq!(
         credits["cast"][1]["overview"],

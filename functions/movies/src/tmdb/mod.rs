@@ -56,6 +56,7 @@ async fn not_found() -> TmdbError {
     TmdbError::NotFound
 }
 
+/// An answer built without any store or cache read: as cheap as a hit, so it says `hit`.
 fn json(value: &impl serde::Serialize) -> Result<CachedJson, TmdbError> {
     serde_json::to_vec(value)
         .map(|body| CachedJson(body.into(), shared::cache::CacheStatus::Hit))
