@@ -76,7 +76,8 @@ async fn dated(state: AppState, query: TmdbQuery, upcoming: bool) -> Result<Cach
         catalog.discover(&filter, page)
     })
     .await?;
-    // The window moves daily, so it is added to the cached page rather than cached with it.
+    // The cached entry is TMDB's plain page, as for every list (its key holds the window, which
+    // moves daily); the window itself is added here.
     let mut body: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&bytes)
         .map_err(|e| TmdbError::Internal(format!("cached page: {e}")))?;
     let dates = serde_json::to_value(&dates).map_err(|e| TmdbError::Internal(e.to_string()))?;
