@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use bytes::Bytes;
 use chrono::{Duration, NaiveDate, Utc};
+use shared::cache::ttl;
 use shared::catalog_query::DiscoverQuery;
 use shared::http::CachedJson;
 use shared::tmdb_v3::{DateRange, TmdbError, TmdbQuery};
@@ -24,6 +25,7 @@ pub async fn popular(
         "popular",
         &page_key(page),
         MediaType::Hidden,
+        ttl::LIST,
         || async move { catalog.discover(&DiscoverQuery::default(), page).await },
     )
     .await
@@ -40,6 +42,7 @@ pub async fn top_rated(
         "top_rated",
         &page_key(page),
         MediaType::Hidden,
+        ttl::LIST,
         || catalog.top_rated(page),
     )
     .await
@@ -72,10 +75,11 @@ async fn dated(state: AppState, query: TmdbQuery, upcoming: bool) -> Result<Cach
     let catalog = state.catalog()?;
     let name = if upcoming { "upcoming" } else { "now_playing" };
     let params = format!("{}:{}", filter.cache_key(), page_key(page));
-    let CachedJson(bytes, status) = movie_page(&state, name, &params, MediaType::Hidden, || {
-        catalog.discover(&filter, page)
-    })
-    .await?;
+    let CachedJson(bytes, status) =
+        movie_page(&state, name, &params, MediaType::Hidden, ttl::LIST, || {
+            catalog.discover(&filter, page)
+        })
+        .await?;
     // The cached entry is TMDB's plain page, as for every list (its key holds the window, which
     // moves daily); the window itself is added here.
     let mut body: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&bytes)
@@ -112,9 +116,14 @@ pub async fn trending(
     };
     let page = query.page()?;
     let params = format!("{}:{}", window.as_str(), page_key(page));
-    movie_page(&state, "trending", &params, MediaType::Shown, || {
-        crate::recommendations::trending(&state, window, page)
-    })
+    movie_page(
+        &state,
+        "trending",
+        &params,
+        MediaType::Shown,
+        ttl::LIST,
+        || crate::recommendations::trending(&state, window, page),
+    )
     .await
 }
 
@@ -131,6 +140,7 @@ pub async fn discover(
         "discover",
         &params,
         MediaType::Hidden,
+        ttl::LIST,
         || async move { catalog.discover(&filter, page).await },
     )
     .await

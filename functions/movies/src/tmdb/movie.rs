@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use bytes::Bytes;
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
-use shared::cache::CacheStatus;
+use shared::cache::{ttl, CacheStatus};
 use shared::domain::{Movie, MovieId};
 use shared::http::{CachedJson, PageRequest};
 use shared::stores::reviews::ReviewSort;
@@ -127,6 +127,7 @@ async fn similar(
         "similar",
         &params,
         MediaType::Hidden,
+        ttl::LIST,
         || async move { Ok(summaries) },
     )
     .await?;

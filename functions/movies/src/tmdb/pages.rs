@@ -1,7 +1,6 @@
 //! TMDB-shaped pages of movies, cached like every native list: under a list key (so any catalog
 //! or rating write makes them unreachable) and built from the same store reads.
 
-use shared::cache::ttl;
 use shared::domain::MovieSummary;
 use shared::http::{CachedJson, Page, PageRequest};
 use shared::stores::StoreError;
@@ -40,12 +39,14 @@ pub async fn items(
         .collect())
 }
 
-/// A cached TMDB page of movies: `load` is the native list's own store read, run on a miss.
+/// A cached TMDB page of movies, kept as long as the native list's page (`ttl`): `load` is
+/// the native list's own store read, run on a miss.
 pub async fn movie_page<F, Fut>(
     state: &AppState,
     name: &str,
     params: &str,
     media: MediaType,
+    ttl: std::time::Duration,
     load: F,
 ) -> Result<CachedJson, TmdbError>
 where
@@ -58,7 +59,7 @@ where
         .await;
     let (bytes, status) = state
         .cache()
-        .get_or_load_json(&key, ttl::LIST, || async move {
+        .get_or_load_json(&key, ttl, || async move {
             let page = load().await?;
             let results = items(state, &page.results, media).await?;
             Ok(TmdbPage::around(&page, results))

@@ -41,6 +41,7 @@ pub async fn movies(
         "search",
         &params,
         MediaType::Hidden,
+        ttl::SEARCH,
         || async move { catalog.search_movies(&search, page).await },
     )
     .await
