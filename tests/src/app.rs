@@ -125,7 +125,7 @@ impl TestApp {
     }
 
     /// The settings every container of this app reads: the test's stores and `extra`.
-    pub fn settings_pairs(
+    fn settings_pairs(
         data_path: &str,
         extra: &[(&str, &str)],
         postgres: Option<&TestPostgres>,
