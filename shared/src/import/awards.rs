@@ -386,22 +386,8 @@ impl AwardRun<'_> {
             }
             self.cache.invalidate_lists().await;
         }
-        let counts = self.record.counts;
-        let report = ImportReport {
-            run_id: self.record.id.clone(),
-            source: self.record.source.clone(),
-            status: self.record.status,
-            resumed,
-            inserted: counts.inserted,
-            updated: counts.updated,
-            unchanged: counts.unchanged,
-            failed: counts.failed,
-            movies: self.movies,
-            people: self.people,
-            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            last_error: self.record.last_error.clone(),
-            awards: None,
-        };
+        let report =
+            ImportReport::of_run(&self.record, resumed, (self.movies, self.people), started);
         tracing::info!(?report, "awards import ended");
         Ok(report)
     }

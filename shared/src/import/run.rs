@@ -91,6 +91,33 @@ pub struct ImportReport {
     pub awards: Option<Box<ImportReport>>,
 }
 
+impl ImportReport {
+    /// The report of `record` as it stands at the end of an invocation that began at `started`.
+    pub(crate) fn of_run(
+        record: &SeedRun,
+        resumed: bool,
+        (movies, people): (usize, usize),
+        started: Instant,
+    ) -> Self {
+        let counts = record.counts;
+        Self {
+            run_id: record.id.clone(),
+            source: record.source.clone(),
+            status: record.status,
+            resumed,
+            inserted: counts.inserted,
+            updated: counts.updated,
+            unchanged: counts.unchanged,
+            failed: counts.failed,
+            movies,
+            people,
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            last_error: record.last_error.clone(),
+            awards: None,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("the catalog store failed: {0}")]
@@ -545,22 +572,11 @@ impl<'a> Run<'a> {
             }
             self.cache.invalidate_lists().await;
         }
-        let counts = self.record.counts;
-        let report = ImportReport {
-            run_id: self.record.id.clone(),
-            source: self.record.source.clone(),
-            status: self.record.status,
-            resumed,
-            inserted: counts.inserted,
-            updated: counts.updated,
-            unchanged: counts.unchanged,
-            failed: counts.failed,
-            movies: self.cursor.movie_ids.as_ref().map_or(0, Vec::len),
-            people: self.cursor.person_ids.len(),
-            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            last_error: self.record.last_error.clone(),
-            awards: None,
-        };
+        let covered = (
+            self.cursor.movie_ids.as_ref().map_or(0, Vec::len),
+            self.cursor.person_ids.len(),
+        );
+        let report = ImportReport::of_run(&self.record, resumed, covered, started);
         tracing::info!(?report, "seed run ended");
         report
     }
