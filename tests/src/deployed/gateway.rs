@@ -1,8 +1,9 @@
 //! An API Gateway HTTP API in front of the function processes: each request is matched against
-//! the template's routes (METHOD and path), turned into a payload-v2 event for the function that
-//! owns the route, and the function's response event is turned back into HTTP — with API
-//! Gateway's own answers where it would give them (no route: 404 `{"message":"Not Found"}`; a
-//! function error: 500; no answer in time: 503; a body over 10 MB: 413).
+//! the template's routes (METHOD or `ANY`, and path), turned into a payload-v2 event for the
+//! function that owns the route, and the function's response event is turned back into HTTP —
+//! with API Gateway's own answers where it would give them (no route: 404
+//! `{"message":"Not Found"}`; a function error: 500; no answer in time: 503; a body over 10 MB:
+//! 413).
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -99,10 +100,14 @@ async fn handle(
     let Ok(matched) = gateway.routes.by_path.at(&path) else {
         return gateway_answer(StatusCode::NOT_FOUND, "Not Found");
     };
-    let Some(function) = matched.value.functions.get(&method) else {
+    // A route for the method itself wins over an `ANY` route, as in API Gateway.
+    let Some((route_method, function)) = [method.as_str(), "ANY"]
+        .into_iter()
+        .find_map(|key| matched.value.functions.get_key_value(key))
+    else {
         return gateway_answer(StatusCode::NOT_FOUND, "Not Found");
     };
-    let route_key = format!("{method} {}", matched.value.template);
+    let route_key = format!("{route_method} {}", matched.value.template);
     let path_parameters: Map<String, Value> = matched
         .params
         .iter()

@@ -120,57 +120,101 @@ fn the_served_openapi_document_is_the_one_the_code_describes() {
     );
 }
 
-/// The TMDB v3 surface under `/3` is left out: it is documented by TMDB's own v3 reference,
-/// whose paths and shapes it follows (the README lists what MovieVerse answers), and describing
-/// TMDB's API again in ours would only let the two drift apart.
+/// Every template route is `ANY <path>`, so a wrong method reaches the function and gets its
+/// documented 405 rather than API Gateway's own 404.
 #[test]
-fn every_template_route_is_documented_in_openapi() {
-    let doc = serde_json::to_value(movieverse_tests::openapi::document()).unwrap();
-    let mut missing = Vec::new();
-    for (_, method, path) in template_routes() {
-        if path.starts_with("/3/") {
-            continue;
-        }
-        if doc["paths"][&path][method.to_lowercase()].is_null() {
-            missing.push(format!("{method} {path}"));
-        }
+fn every_template_route_takes_any_method() {
+    let per_method: Vec<String> = template_routes()
+        .into_iter()
+        .filter(|(_, method, _)| method != "ANY")
+        .map(|(_, method, path)| format!("{method} {path}"))
+        .collect();
+    assert!(per_method.is_empty(), "routes with one method: {per_method:?}");
+}
+
+/// The documented methods of a template path; the TMDB v3 surface under `/3` is left out of the
+/// document (it follows TMDB's own v3 reference, which the README points to: describing TMDB's
+/// API again in ours would only let the two drift apart) and serves GET.
+fn methods_of(doc: &serde_json::Value, path: &str) -> Vec<String> {
+    if path.starts_with("/3/") {
+        return vec!["GET".into()];
     }
-    assert!(missing.is_empty(), "not in openapi.json: {missing:?}");
+    doc["paths"][path]
+        .as_object()
+        .map(|operations| operations.keys().map(|m| m.to_uppercase()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_template_route_is_documented_in_openapi_and_back() {
+    let doc = serde_json::to_value(movieverse_tests::openapi::document()).unwrap();
+    let routes = template_routes();
+    let undocumented: Vec<&String> = routes
+        .iter()
+        .map(|(_, _, path)| path)
+        .filter(|path| methods_of(&doc, path).is_empty())
+        .collect();
+    assert!(undocumented.is_empty(), "not in openapi.json: {undocumented:?}");
+    let unrouted: Vec<&String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|path| !routes.iter().any(|(_, _, routed)| routed == *path))
+        .collect();
+    assert!(unrouted.is_empty(), "documented, not in template.yaml: {unrouted:?}");
 }
 
 #[test]
 fn every_template_route_is_served_by_its_function() {
-    // A route the template sends to a function must not be a 404/405 inside that function.
+    // A documented method of a template route must not be a 404/405 inside its function.
+    let doc = serde_json::to_value(movieverse_tests::openapi::document()).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let app = TestApp::embedded().await;
-        for (function, method, path) in template_routes() {
-            let concrete = path
-                .replace("{id}", "550")
-                .replace("{movie_id}", "550")
-                .replace("{proxy+}", "movie/550")
-                .replace("{user_id}", "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d");
-            let router = app.function(&function);
-            let request = axum::http::Request::builder()
-                .method(method.as_str())
-                .uri(&concrete)
-                .body(axum::body::Body::empty())
-                .unwrap();
-            let response = router.oneshot(request).await.unwrap();
-            let status = response.status();
-            let route_missing = status == StatusCode::METHOD_NOT_ALLOWED
-                || (status == StatusCode::NOT_FOUND
-                    && response
-                        .into_body()
-                        .collect_string()
-                        .await
-                        .contains("this path"));
-            assert!(
-                !route_missing,
-                "{method} {path} is not routed in {function} ({status})"
-            );
+        for (function, _, path) in template_routes() {
+            for method in methods_of(&doc, &path) {
+                let concrete = path
+                    .replace("{id}", "550")
+                    .replace("{movie_id}", "550")
+                    .replace("{proxy+}", "movie/550")
+                    .replace("{user_id}", "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d");
+                let router = app.function(&function);
+                let request = axum::http::Request::builder()
+                    .method(method.as_str())
+                    .uri(&concrete)
+                    .body(axum::body::Body::empty())
+                    .unwrap();
+                let response = router.oneshot(request).await.unwrap();
+                let status = response.status();
+                let route_missing = status == StatusCode::METHOD_NOT_ALLOWED
+                    || (status == StatusCode::NOT_FOUND
+                        && response
+                            .into_body()
+                            .collect_string()
+                            .await
+                            .contains("this path"));
+                assert!(
+                    !route_missing,
+                    "{method} {path} is not routed in {function} ({status})"
+                );
+            }
         }
     });
+}
+
+#[tokio::test]
+async fn a_method_a_path_does_not_take_is_its_functions_405_through_the_gateway() {
+    let app = TestApp::embedded().await;
+    let api = app.deploy().await;
+    let response = api
+        .call_from(None, axum::http::Method::PUT, "/movies/popular", None, &[])
+        .await;
+    assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.header("allow"), Some("GET,HEAD"));
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/problem+json")
+    );
 }
 
 trait CollectString {
