@@ -88,6 +88,9 @@ fi
 export MV_CFN_LINT="$VENV/bin/cfn-lint"
 # The Python that runs tests/tmdb_client/check.py (tmdbsimple against the deployed-shape API).
 export MV_PYTHON="$VENV/bin/python"
+# schemathesis runs the contract test against the deployed-shape API (tests/tests/api/contract.rs);
+# its report is kept under target/schemathesis/ when it finds something.
+export MV_SCHEMATHESIS="$VENV/bin/schemathesis"
 export RUST_LOG="${RUST_LOG:-warn}"
 # The end-to-end tests start the real function binaries as separate processes; a test cannot
 # build them while `cargo test` holds the build directory, so they are built first.

@@ -16,6 +16,7 @@ mod catalog_api;
 mod catalog_cache;
 mod catalog_fixtures;
 mod catalog_store;
+mod contract;
 mod cross_function;
 mod deployment;
 mod foundation;
