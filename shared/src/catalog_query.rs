@@ -199,13 +199,16 @@ impl Serialize for AwardKey {
 pub struct Year(i32);
 
 impl Year {
+    pub const FIRST: i32 = 1800;
+    pub const LAST: i32 = 2200;
+
     pub fn parse(text: &str) -> Result<Self, String> {
         text.trim()
             .parse::<i32>()
             .ok()
-            .filter(|y| (1800..=2200).contains(y))
+            .filter(|y| (Self::FIRST..=Self::LAST).contains(y))
             .map(Self)
-            .ok_or_else(|| "must be a year between 1800 and 2200".to_string())
+            .ok_or_else(|| format!("must be a year between {} and {}", Self::FIRST, Self::LAST))
     }
 
     pub fn get(self) -> i32 {
@@ -257,6 +260,15 @@ pub enum DiscoverSort {
 }
 
 impl DiscoverSort {
+    /// Every accepted spelling, as the API documents them.
+    pub const NAMES: [&'static str; 5] = [
+        "popularity.desc",
+        "release_date.desc",
+        "release_date.asc",
+        "rating.desc",
+        "title.asc",
+    ];
+
     pub fn parse(text: &str) -> Result<Self, String> {
         match text.trim() {
             "popularity.desc" => Ok(Self::PopularityDesc),
@@ -313,11 +325,13 @@ impl DiscoverQuery {
 pub struct MinRating(f64);
 
 impl MinRating {
+    pub const MAX: f64 = 10.0;
+
     pub fn parse(text: &str) -> Result<Self, String> {
         text.trim()
             .parse::<f64>()
             .ok()
-            .filter(|v| v.is_finite() && (0.0..=10.0).contains(v))
+            .filter(|v| v.is_finite() && (0.0..=Self::MAX).contains(v))
             .map(Self)
             .ok_or_else(|| "must be a number from 0 to 10".to_string())
     }
@@ -416,7 +430,8 @@ pub struct DiscoverParams {
     pub awards_nominated: Option<String>,
     /// `popularity.desc` (default), `release_date.desc`, `release_date.asc`, `rating.desc`, `title.asc`.
     pub sort: Option<String>,
-    /// Up to 100 movie ids: returns exactly those movies, in this order (no other filter).
+    /// Up to 100 movie ids: returns exactly those movies, in this order, as one page; the
+    /// filters, `sort` and paging do not apply to them.
     pub ids: Option<String>,
     pub page: Option<String>,
     pub page_size: Option<String>,
@@ -495,34 +510,6 @@ impl DiscoverParams {
                 Ok(ids)
             }
         });
-        if let (Some(low), Some(high)) = (query.release_date_gte, query.release_date_lte) {
-            if low > high {
-                errors.push(FieldError::new(
-                    "release_date_gte",
-                    "must not be after release_date_lte",
-                ));
-            }
-        }
-        if self.ids.is_some() {
-            let others = [
-                ("genres", self.genres.is_some()),
-                ("year", self.year.is_some()),
-                ("release_date_gte", self.release_date_gte.is_some()),
-                ("release_date_lte", self.release_date_lte.is_some()),
-                ("min_rating", self.min_rating.is_some()),
-                ("min_votes", self.min_votes.is_some()),
-                ("language", self.language.is_some()),
-                ("with_people", self.with_people.is_some()),
-                ("awards_won", self.awards_won.is_some()),
-                ("awards_nominated", self.awards_nominated.is_some()),
-                ("sort", self.sort.is_some()),
-            ];
-            for (name, present) in others {
-                if present {
-                    errors.push(FieldError::new(name, "cannot be combined with ids"));
-                }
-            }
-        }
         if !errors.is_empty() {
             return Err(errors);
         }

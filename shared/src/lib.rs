@@ -14,6 +14,7 @@ pub mod import;
 pub mod logging;
 pub mod migrate;
 pub mod not_implemented;
+pub mod openapi;
 pub mod operator;
 pub mod rate_limit;
 pub mod recommend;

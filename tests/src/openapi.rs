@@ -2,7 +2,7 @@
 //! no function crate depends on another. The movies function serves the committed result
 //! (`functions/movies/openapi.json`).
 
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 
 /// The OpenAPI 3.1 document of the whole API: every function's routes.
 pub fn document() -> utoipa::openapi::OpenApi {
@@ -15,5 +15,6 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.info.version = env!("CARGO_PKG_VERSION").into();
     doc.info.description =
         Some("A movie database backend: catalog, accounts, reviews, profiles.".into());
+    shared::openapi::Contract.modify(&mut doc);
     doc
 }

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use shared::auth::credentials::{Email, Username};
+use shared::auth::credentials::{Email, Username, MAX_LOGIN_CHARS};
 use shared::auth::password::{self, Password};
 use shared::auth::refresh::RefreshToken;
 use shared::auth::{AuthUser, Role};
@@ -22,9 +22,6 @@ use crate::body::{LoginRequest, RefreshRequest, RegisterRequest, Session, TokenP
 use crate::client_ip::ClientIp;
 use crate::limits::{self, LoginLimits};
 use crate::{deletion, tokens};
-
-/// Longest text accepted as a login (an email can be 254 characters).
-const MAX_LOGIN_CHARS: usize = 254;
 
 /// Create an account and start its first session.
 #[utoipa::path(

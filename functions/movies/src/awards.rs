@@ -5,7 +5,7 @@
 use axum::extract::{FromRequestParts, RawPathParams, State};
 use axum::http::request::Parts;
 use bytes::Bytes;
-use shared::cache::ttl;
+use shared::cache::{ttl, CacheStatus};
 use shared::domain::{AwardId, AwardYear, ExternalId, ImdbId, MovieId, WikidataId};
 use shared::http::{CachedJson, PathId, Query};
 use shared::stores::StoreError;
@@ -124,12 +124,19 @@ pub async fn ceremony(
     Ok(CachedJson(bytes, status))
 }
 
+/// Which kind of id `GET /find/{external_id}` is asked to look up.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Imdb,
+    Wikidata,
+}
+
 /// Movies and people by their IMDb or Wikidata id.
 #[utoipa::path(get, path = "/find/{external_id}", tag = "awards",
     params(("external_id" = String, Path, description = "An IMDb id (tt…, nm…) or a Wikidata id (Q…)"), FindQuery),
     responses(
         (status = 200, description = "What carries that id (possibly nothing)", body = FindResults),
-        (status = 422, description = "Missing or unknown external_source, or an id of the wrong form"),
+        (status = 422, description = "Missing or unknown external_source, or an id of neither form"),
     ))]
 pub async fn find(
     State(state): State<AppState>,
@@ -141,9 +148,9 @@ pub async fn find(
         .find(|(key, _)| *key == "external_id")
         .map(|(_, value)| value.to_string())
         .ok_or_else(|| ApiError::NotFound("this path".into()))?;
-    let id = match query.external_source.as_deref().map(str::trim) {
-        Some("imdb_id") => ImdbId::parse(&text).map(ExternalId::Imdb),
-        Some("wikidata_id") => WikidataId::parse(&text).map(ExternalId::Wikidata),
+    let wanted = match query.external_source.as_deref().map(str::trim) {
+        Some("imdb_id") => Source::Imdb,
+        Some("wikidata_id") => Source::Wikidata,
         Some(_) => {
             return Err(ApiError::validation(
                 "external_source",
@@ -151,8 +158,30 @@ pub async fn find(
             ))
         }
         None => return Err(ApiError::validation("external_source", "is required")),
+    };
+    // The document describes the id's form without its source (a schema cannot tie the two),
+    // so an id of the other source's form is a valid question with no answer.
+    let id = ImdbId::parse(&text)
+        .map(ExternalId::Imdb)
+        .or_else(|_| WikidataId::parse(&text).map(ExternalId::Wikidata))
+        .map_err(|_| {
+            ApiError::validation(
+                "external_id",
+                "must be an IMDb id (tt or nm and 7 to 10 digits) or a Wikidata id (Q and digits)",
+            )
+        })?;
+    let of_wanted_source = matches!(
+        (&id, wanted),
+        (ExternalId::Imdb(_), Source::Imdb) | (ExternalId::Wikidata(_), Source::Wikidata)
+    );
+    if !of_wanted_source {
+        let nothing = FindResults {
+            movie_results: Vec::new(),
+            person_results: Vec::new(),
+        };
+        let bytes = serde_json::to_vec(&nothing).map_err(|e| ApiError::Internal(e.to_string()))?;
+        return Ok(CachedJson(Bytes::from(bytes), CacheStatus::Miss));
     }
-    .map_err(|message| ApiError::validation("external_id", message))?;
     let (source, value) = match &id {
         ExternalId::Imdb(id) => ("imdb", id.as_str().to_string()),
         ExternalId::Wikidata(id) => ("wikidata", id.as_str().to_string()),

@@ -85,12 +85,7 @@ pub async fn discover(
     };
     let catalog = state.catalog()?;
     match request {
-        DiscoverRequest::Ids(ids) => {
-            if params.page.is_some() || params.page_size.is_some() {
-                return Err(ApiError::validation("page", "cannot be combined with ids"));
-            }
-            by_ids(&state, &ids).await
-        }
+        DiscoverRequest::Ids(ids) => by_ids(&state, &ids).await,
         DiscoverRequest::Filtered(query) => {
             let params = format!("{}:{}", query.cache_key(), page_key(page));
             list(&state, "discover", &params, ttl::LIST, || async move {

@@ -104,8 +104,8 @@ pub async fn list_movie_reviews(
 pub async fn create_review(
     State(state): State<AppState>,
     Extension(freshness): Extension<Arc<RatingFreshness>>,
-    PathId(movie): PathId<MovieId>,
     user: AuthUser,
+    PathId(movie): PathId<MovieId>,
     Json(request): Json<CreateReviewRequest>,
 ) -> Result<Response, ApiError> {
     let fields = request.parse()?;
@@ -201,8 +201,8 @@ pub async fn get_review(
 pub async fn update_review(
     State(state): State<AppState>,
     Extension(freshness): Extension<Arc<RatingFreshness>>,
-    PathId(id): PathId<ReviewId>,
     user: AuthUser,
+    PathId(id): PathId<ReviewId>,
     headers: HeaderMap,
     Json(request): Json<UpdateReviewRequest>,
 ) -> Result<Response, ApiError> {
@@ -260,8 +260,8 @@ pub async fn update_review(
 pub async fn delete_review(
     State(state): State<AppState>,
     Extension(freshness): Extension<Arc<RatingFreshness>>,
-    PathId(id): PathId<ReviewId>,
     user: AuthUser,
+    PathId(id): PathId<ReviewId>,
 ) -> Result<Response, ApiError> {
     let caller = UserId(user.id);
     let limit = REVIEW_WRITES

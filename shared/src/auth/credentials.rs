@@ -6,7 +6,9 @@ pub const MIN_USERNAME_CHARS: usize = 3;
 pub const MAX_USERNAME_CHARS: usize = 30;
 /// RFC 5321 limits a forward path to 254 characters and a local part to 64.
 pub const MAX_EMAIL_CHARS: usize = 254;
-const MAX_LOCAL_PART_CHARS: usize = 64;
+pub const MAX_LOCAL_PART_CHARS: usize = 64;
+/// The longest login (a username or an email) looked up.
+pub const MAX_LOGIN_CHARS: usize = MAX_EMAIL_CHARS;
 
 /// A username: 3–30 of `a-z 0-9 _`. Usernames are case-insensitive, so the canonical form is
 /// lower case (`Alice` and `alice` are one username); the stores also compare without case.

@@ -12,7 +12,7 @@ use super::{MovieId, PersonId};
 use crate::catalog_query::fold;
 
 /// Longest award id or category slug accepted.
-const MAX_SLUG: usize = 60;
+pub const MAX_SLUG: usize = 60;
 /// Longest category or ceremony name accepted.
 pub const MAX_AWARD_NAME: usize = 120;
 
@@ -170,8 +170,11 @@ impl CategorySlug {
 pub struct AwardYear(i32);
 
 impl AwardYear {
+    pub const FIRST: i32 = 1900;
+    pub const LAST: i32 = 2200;
+
     pub fn new(year: i32) -> Option<Self> {
-        (1900..=2200).contains(&year).then_some(Self(year))
+        (Self::FIRST..=Self::LAST).contains(&year).then_some(Self(year))
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {

@@ -9,7 +9,7 @@ mod movie;
 pub use awards::{
     slugify, AwardBody, AwardCounts, AwardEntry, AwardFor, AwardId, AwardSource, AwardYear,
     CategorySlug, ExternalId, ExternalIds, ImdbId, Outcome, WikidataId, AWARD_BODIES,
-    MAX_AWARD_NAME,
+    MAX_AWARD_NAME, MAX_SLUG,
 };
 pub use catalog::{
     AppSettings, CastMember, Credits, CrewMember, Genre, GenreCount, Keyword, Movie, MovieSource,

@@ -194,12 +194,23 @@ async fn find_by_imdb_and_wikidata_id(app: &TestApp) {
         .await
         .json();
     assert_eq!(nothing, json!({"movie_results": [], "person_results": []}));
+    // An id of the other source's form names nothing of the source asked for.
+    for path in [
+        "/find/Q61448040?external_source=imdb_id",
+        "/find/tt6751668?external_source=wikidata_id",
+    ] {
+        let nothing = app.get(path).await;
+        assert_eq!(nothing.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            nothing.json(),
+            json!({"movie_results": [], "person_results": []})
+        );
+    }
 
     for (path, field) in [
         ("/find/tt6751668", "external_source"),
         ("/find/tt6751668?external_source=tmdb_id", "external_source"),
-        ("/find/Q61448040?external_source=imdb_id", "external_id"),
-        ("/find/tt6751668?external_source=wikidata_id", "external_id"),
+        ("/find/nm12?external_source=imdb_id", "external_id"),
         (
             "/find/%7B%22%24gt%22%3A%22%22%7D?external_source=imdb_id",
             "external_id",
