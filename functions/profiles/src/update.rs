@@ -73,7 +73,8 @@ fn text<T>(
 }
 
 impl ProfileUpdate {
-    /// Checks every value and that named genres and movie exist (one catalog call each).
+    /// Checks every value (422 listing every bad one), then that the named genres and movie
+    /// exist (404; one catalog call each).
     pub async fn into_patch(self, catalog: &dyn CatalogStore) -> Result<ProfilePatch, ApiError> {
         let mut errors = Vec::new();
         let display_name = text(
@@ -95,6 +96,10 @@ impl ProfileUpdate {
                 }
             },
         };
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        // Well-formed ids of nothing are a missing resource, as in a path: 404.
         if let Some(genres) = favorite_genres.as_ref().filter(|g| !g.is_empty()) {
             let existing = catalog.existing_genres(genres.ids()).await?;
             let missing: Vec<String> = genres
@@ -104,22 +109,13 @@ impl ProfileUpdate {
                 .map(ToString::to_string)
                 .collect();
             if !missing.is_empty() {
-                errors.push(FieldError::new(
-                    "favorite_genres",
-                    format!("unknown genre ids: {}", missing.join(", ")),
-                ));
+                return Err(ApiError::NotFound(format!("genre {}", missing.join(", "))));
             }
         }
         if let Some(Some(movie)) = self.favorite_movie_id {
             if !catalog.movie_exists(movie).await? {
-                errors.push(FieldError::new(
-                    "favorite_movie_id",
-                    format!("movie {movie} does not exist"),
-                ));
+                return Err(ApiError::NotFound(format!("movie {movie}")));
             }
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
         }
         Ok(ProfilePatch {
             display_name,

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use shared::domain::WholeNumber;
 use shared::error::FieldError;
 use shared::stores::reviews::{Rating, ReviewBody, ReviewPatch, ReviewTitle};
 use shared::ApiError;
@@ -127,13 +128,9 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, 
 
 fn rating(value: &Value) -> Result<Rating, String> {
     const RANGE: &str = "must be a whole number from 1 to 10";
-    match value {
-        Value::Number(number) => match number.as_i64() {
-            Some(whole) => Rating::new(whole).ok_or_else(|| RANGE.to_string()),
-            None => Err(RANGE.to_string()),
-        },
-        _ => Err(RANGE.to_string()),
-    }
+    WholeNumber::of(value)
+        .and_then(Rating::new)
+        .ok_or_else(|| RANGE.to_string())
 }
 
 fn text(value: Value) -> Result<String, String> {
@@ -216,6 +213,12 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_whole_rating_may_be_written_with_a_zero_fraction() {
+        let fields = create(json!({"rating": 6.0, "body": "x"})).unwrap();
+        assert_eq!(fields.rating.get(), 6);
     }
 
     #[test]

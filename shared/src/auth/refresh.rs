@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 /// Refresh tokens are valid 30 days.
 pub const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
-const TOKEN_BYTES: usize = 32;
+pub const TOKEN_BYTES: usize = 32;
 
 /// A refresh token as the client holds it (base64url of 32 random bytes).
 #[derive(Clone, PartialEq, Eq)]

@@ -174,7 +174,9 @@ impl AwardYear {
     pub const LAST: i32 = 2200;
 
     pub fn new(year: i32) -> Option<Self> {
-        (Self::FIRST..=Self::LAST).contains(&year).then_some(Self(year))
+        (Self::FIRST..=Self::LAST)
+            .contains(&year)
+            .then_some(Self(year))
     }
 
     pub fn parse(text: &str) -> Result<Self, String> {

@@ -15,5 +15,5 @@ pub use catalog::{
     AppSettings, CastMember, Credits, CrewMember, Genre, GenreCount, Keyword, Movie, MovieSource,
     Person, PersonCredit, PersonSummary, SeedCounts, SeedRun, SeedStatus, UpsertOutcome,
 };
-pub use ids::{GenreId, MovieId, PersonId, UserId};
+pub use ids::{GenreId, MovieId, PersonId, UserId, WholeNumber};
 pub use movie::{MovieSummary, RatingSummary};

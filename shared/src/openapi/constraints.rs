@@ -6,16 +6,17 @@
 use serde_json::{json, Value};
 
 use crate::auth::credentials::{
-    MAX_EMAIL_CHARS, MAX_LOCAL_PART_CHARS, MAX_LOGIN_CHARS, MAX_USERNAME_CHARS,
-    MIN_USERNAME_CHARS,
+    MAX_EMAIL_CHARS, MAX_LOCAL_PART_CHARS, MAX_LOGIN_CHARS, MAX_USERNAME_CHARS, MIN_USERNAME_CHARS,
 };
 use crate::auth::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::auth::refresh::TOKEN_BYTES;
 use crate::catalog_query::{
     DiscoverSort, MinRating, Year, MAX_AWARD_FILTERS, MAX_FILTER_IDS, MAX_SEARCH_CHARS,
 };
 use crate::domain::{AwardYear, AWARD_BODIES, MAX_SLUG};
 use crate::http::{MAX_PAGE, MAX_PAGE_SIZE};
-use crate::stores::reviews::ReviewSort;
+use crate::stores::profiles::{AvatarUrl, Bio, DisplayName, FavoriteGenres, Location};
+use crate::stores::reviews::{ReviewSort, MAX_BODY_CHARS, MAX_RATING, MAX_TITLE_CHARS, MIN_RATING};
 
 /// The whitespace the parsers trim around a value (`str::trim`), as a regex class.
 const SPACE: &str = r"[ \t\n\x0b\x0c\r]*";
@@ -154,8 +155,7 @@ fn list_of_words(words: &[&str]) -> Value {
     })
 }
 
-/// The fields of the request bodies anyone may send (the rest are behind a token, which is
-/// checked first): their lengths and forms.
+/// The fields of the request bodies: their lengths, forms and which are required.
 pub(super) fn constrain_components(schemas: &mut Value) {
     let username = json!({
         "type": "string",
@@ -166,19 +166,68 @@ pub(super) fn constrain_components(schemas: &mut Value) {
         "minLength": MIN_PASSWORD_CHARS,
         "maxLength": MAX_PASSWORD_CHARS,
     });
-    let login = json!({
+    let login = json!({ "type": "string", "maxLength": MAX_LOGIN_CHARS, "pattern": NOT_BLANK });
+    let email = json!({
         "type": "string",
-        "maxLength": MAX_LOGIN_CHARS,
+        "maxLength": MAX_EMAIL_CHARS,
+        "pattern": email_pattern(),
+    });
+    let rating = json!({
+        "type": "integer",
+        "minimum": MIN_RATING,
+        "maximum": MAX_RATING,
+    });
+    let title = json!({ "minLength": 1, "maxLength": MAX_TITLE_CHARS, "pattern": NOT_BLANK });
+    let body = json!({
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_BODY_CHARS,
         "pattern": NOT_BLANK,
     });
-    let email = json!({ "type": "string", "maxLength": MAX_EMAIL_CHARS, "pattern": email_pattern() });
     for (schema, field, constraint) in [
         ("RegisterRequest", "username", username),
         ("RegisterRequest", "email", email),
         ("RegisterRequest", "password", password.clone()),
         ("PasswordChangeRequest", "new_password", password),
         ("LoginRequest", "login", login),
-        ("LoginRequest", "password", json!({ "type": "string", "minLength": 1 })),
+        (
+            "LoginRequest",
+            "password",
+            json!({ "type": "string", "minLength": 1 }),
+        ),
+        ("RefreshRequest", "refresh_token", refresh_token()),
+        (
+            "CreateReviewRequest",
+            "",
+            json!({ "required": ["rating", "body"] }),
+        ),
+        ("CreateReviewRequest", "rating", rating.clone()),
+        ("CreateReviewRequest", "title", title.clone()),
+        ("CreateReviewRequest", "body", body.clone()),
+        // An edit sends at least one field; only the title can be removed with null.
+        ("UpdateReviewRequest", "", json!({ "minProperties": 1 })),
+        ("UpdateReviewRequest", "rating", rating),
+        ("UpdateReviewRequest", "title", title),
+        ("UpdateReviewRequest", "body", body),
+        (
+            "UpdateReviewRequest",
+            "contains_spoilers",
+            json!({ "type": "boolean" }),
+        ),
+        (
+            "ProfileUpdate",
+            "display_name",
+            one_line(DisplayName::MAX_CHARS),
+        ),
+        ("ProfileUpdate", "bio", lines(Bio::MAX_CHARS)),
+        ("ProfileUpdate", "location", one_line(Location::MAX_CHARS)),
+        ("ProfileUpdate", "avatar_url", avatar_url()),
+        (
+            "ProfileUpdate",
+            "favorite_genres",
+            json!({ "items": positive_id(), "maxItems": FavoriteGenres::MAX }),
+        ),
+        ("ProfileUpdate", "favorite_movie_id", positive_id_bounds()),
         ("MovieId", "", positive_id()),
         ("PersonId", "", positive_id()),
         ("GenreId", "", positive_id()),
@@ -188,13 +237,58 @@ pub(super) fn constrain_components(schemas: &mut Value) {
         } else {
             &mut schemas[schema]["properties"][field]
         };
-        if let (Some(target), Some(constraint)) = (target.as_object_mut(), constraint.as_object())
-        {
+        if let (Some(target), Some(constraint)) = (target.as_object_mut(), constraint.as_object()) {
             for (key, value) in constraint {
                 target.insert(key.clone(), value.clone());
             }
         }
     }
+}
+
+fn positive_id_bounds() -> Value {
+    json!({ "minimum": 1, "maximum": i64::MAX })
+}
+
+/// Whitespace `str::trim` takes off the ends of profile texts before they are checked.
+const TRIMMED: &str = r"[ \t\n\x0b\x0c\r\x85]*";
+
+/// A profile text on one line (`check_text`): no control characters once trimmed; blank
+/// clears the field.
+fn one_line(max: usize) -> Value {
+    json!({
+        "maxLength": max,
+        "pattern": format!(r"^{TRIMMED}[^\x00-\x1f\x7f-\x9f]*{TRIMMED}$"),
+    })
+}
+
+/// A profile text of several lines: newlines and tabs allowed, other control characters not.
+fn lines(max: usize) -> Value {
+    json!({
+        "maxLength": max,
+        "pattern": format!(r"^{TRIMMED}[^\x00-\x08\x0b-\x1f\x7f-\x9f]*{TRIMMED}$"),
+    })
+}
+
+/// An `https` URL with a host name (`AvatarUrl::parse` takes more: other hosts, ports,
+/// queries; the document asks for the common form, which it takes whole).
+fn avatar_url() -> Value {
+    let label = "[a-z0-9]+(?:-[a-z0-9]+)*";
+    // The last label starts with a letter: a host of digits is read as an IPv4 address.
+    let host = format!("(?:{label}\\.)*[a-z][a-z0-9]*(?:-[a-z0-9]+)*");
+    json!({
+        "maxLength": AvatarUrl::MAX_CHARS,
+        "pattern": format!("^https://{host}(?:/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?$"),
+    })
+}
+
+/// A refresh token as `RefreshToken::parse` takes it: `TOKEN_BYTES` bytes in unpadded
+/// base64url. 32 bytes are 43 characters, the last of which carries 2 bits of padding.
+fn refresh_token() -> Value {
+    let chars = (TOKEN_BYTES * 4).div_ceil(3);
+    json!({
+        "type": "string",
+        "pattern": format!("^{SPACE}[A-Za-z0-9_-]{{{}}}[AEIMQUYcgkosw048]{SPACE}$", chars - 1),
+    })
 }
 
 /// An address as `Email::parse` takes it: a local part of 1–64 characters and a dotted domain
@@ -225,6 +319,16 @@ mod tests {
         for id in award_ids() {
             assert!(crate::domain::AwardId::parse(id).is_ok(), "{id}");
         }
+    }
+
+    #[test]
+    fn refresh_tokens_are_what_the_pattern_describes() {
+        // Two bytes after the last whole group of three: the last character holds 2 zero bits.
+        assert_eq!(TOKEN_BYTES % 3, 2);
+        let token = crate::auth::refresh::RefreshToken::generate();
+        assert_eq!(token.expose().len(), (TOKEN_BYTES * 4).div_ceil(3));
+        let last = token.expose().chars().last().unwrap();
+        assert!("AEIMQUYcgkosw048".contains(last), "{last}");
     }
 
     #[test]

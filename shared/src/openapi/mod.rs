@@ -32,15 +32,39 @@ impl utoipa::Modify for Contract {
 /// The answers the shared code gives, each a `components.responses` entry operations refer to:
 /// (status, component name, description).
 const SHARED_ANSWERS: [(&str, &str, &str); 9] = [
-    ("400", "BadRequest", "A malformed path parameter, header or JSON body"),
-    ("401", "Unauthorized", "No valid access token (`WWW-Authenticate: Bearer`)"),
+    (
+        "400",
+        "BadRequest",
+        "A malformed path parameter, header or JSON body",
+    ),
+    (
+        "401",
+        "Unauthorized",
+        "No valid access token (`WWW-Authenticate: Bearer`)",
+    ),
     ("404", "NotFound", "No such resource"),
     ("413", "PayloadTooLarge", "The body is larger than 64 KiB"),
-    ("415", "UnsupportedMediaType", "The body is not `application/json`"),
-    ("422", "Invalid", "Invalid parameters or fields, each listed"),
+    (
+        "415",
+        "UnsupportedMediaType",
+        "The body is not `application/json`",
+    ),
+    (
+        "422",
+        "Invalid",
+        "Invalid parameters or fields, each listed",
+    ),
     ("428", "PreconditionRequired", "`If-Match` is missing"),
-    ("429", "TooManyRequests", "Too many requests; see `Retry-After` and `RateLimit-*`"),
-    ("503", "Unavailable", "A store is unavailable; retry after `Retry-After` seconds"),
+    (
+        "429",
+        "TooManyRequests",
+        "Too many requests; see `Retry-After` and `RateLimit-*`",
+    ),
+    (
+        "503",
+        "Unavailable",
+        "A store is unavailable; retry after `Retry-After` seconds",
+    ),
 ];
 
 /// Every operation's answers, headers and constraints, and the components they refer to.
@@ -75,7 +99,10 @@ fn shared_statuses(operation: &Value) -> Vec<&'static str> {
     let protected = operation["security"]
         .as_array()
         .is_some_and(|requirements| requirements.iter().any(|r| r != &json!({})));
-    let parameters = operation["parameters"].as_array().cloned().unwrap_or_default();
+    let parameters = operation["parameters"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let has = |place: &str| parameters.iter().any(|p| p["in"] == place);
     let mut statuses = vec!["429", "503"];
     if protected {
@@ -167,7 +194,10 @@ fn add_headers(method: &str, status: &str, response: &mut Value) {
         if method == "get" || method == "patch" {
             headers.insert(
                 "ETag".into(),
-                header("The version of this answer, for `If-None-Match`/`If-Match`", "string"),
+                header(
+                    "The version of this answer, for `If-None-Match`/`If-Match`",
+                    "string",
+                ),
             );
         }
         if method != "get" {

@@ -6,8 +6,10 @@
 
 use std::path::PathBuf;
 
+use axum::http::{Method, StatusCode};
 use movieverse_tests::template::root;
 use movieverse_tests::TestApp;
+use serde_json::json;
 
 /// Seconds of generated traffic (`MV_CONTRACT_SECONDS`, default two minutes).
 const DEFAULT_SECONDS: u64 = 120;
@@ -26,7 +28,33 @@ async fn schemathesis_with_every_check_finds_nothing_in_the_served_document() {
         .unwrap_or(DEFAULT_SECONDS);
     let app = TestApp::embedded().await;
     let api = app.deploy().await;
+    // Requests carry a user's token, so the protected operations are tested past their 401
+    // (schemathesis's `ignored_auth` check still sends them without it).
+    let registration = api
+        .call_from(
+            None,
+            Method::POST,
+            "/auth/register",
+            Some(
+                json!({
+                    "username": "contract_user",
+                    "email": "contract@example.com",
+                    "password": "a long unusual passphrase 42",
+                })
+                .to_string()
+                .into_bytes(),
+            ),
+            &[("content-type", "application/json")],
+        )
+        .await;
+    assert_eq!(registration.status, StatusCode::CREATED);
+    let token = registration.json()["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_string();
     let report_dir = report_dir();
+    // Per-operation settings: what the document cannot say (see the file).
+    let config = root().join("tests/schemathesis.toml");
     let arguments = vec![
         "run".to_string(),
         format!("{}/openapi.json", api.url),
@@ -42,9 +70,13 @@ async fn schemathesis_with_every_check_finds_nothing_in_the_served_document() {
         "junit,json".into(),
         "--report-dir".into(),
         report_dir.display().to_string(),
+        "--header".into(),
+        format!("Authorization: Bearer {token}"),
     ];
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new(schemathesis)
+            .arg("--config-file")
+            .arg(config)
             .arg("--no-color")
             .args(arguments)
             .output()

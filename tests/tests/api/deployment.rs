@@ -120,6 +120,52 @@ fn the_served_openapi_document_is_the_one_the_code_describes() {
     );
 }
 
+/// Every operation lists the answers the shared code can give it, in problem+json, with the
+/// headers they carry.
+#[test]
+fn every_operation_documents_its_shared_answers() {
+    let doc = serde_json::to_value(movieverse_tests::openapi::document()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = &operation["responses"];
+            let mut expected = vec!["429", "503"];
+            if operation["security"]
+                .as_array()
+                .is_some_and(|requirements| !requirements.is_empty())
+            {
+                expected.push("401");
+            }
+            if !operation["requestBody"].is_null() {
+                expected.extend(["400", "413", "415", "422"]);
+            }
+            for status in expected {
+                assert!(
+                    responses[status].is_object(),
+                    "{method} {path} does not document {status}"
+                );
+            }
+        }
+    }
+    let shared = &doc["components"]["responses"];
+    assert!(shared["Unauthorized"]["headers"]["WWW-Authenticate"].is_object());
+    for header in [
+        "Retry-After",
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+    ] {
+        assert!(
+            shared["TooManyRequests"]["headers"][header].is_object(),
+            "{header}"
+        );
+    }
+    assert!(
+        shared["Unavailable"]["content"]["application/problem+json"]["schema"]["$ref"]
+            .as_str()
+            .is_some_and(|target| target.ends_with("/Problem"))
+    );
+}
+
 /// Every template route is `ANY <path>`, so a wrong method reaches the function and gets its
 /// documented 405 rather than API Gateway's own 404.
 #[test]
@@ -129,7 +175,10 @@ fn every_template_route_takes_any_method() {
         .filter(|(_, method, _)| method != "ANY")
         .map(|(_, method, path)| format!("{method} {path}"))
         .collect();
-    assert!(per_method.is_empty(), "routes with one method: {per_method:?}");
+    assert!(
+        per_method.is_empty(),
+        "routes with one method: {per_method:?}"
+    );
 }
 
 /// The documented methods of a template path; the TMDB v3 surface under `/3` is left out of the
@@ -154,14 +203,20 @@ fn every_template_route_is_documented_in_openapi_and_back() {
         .map(|(_, _, path)| path)
         .filter(|path| methods_of(&doc, path).is_empty())
         .collect();
-    assert!(undocumented.is_empty(), "not in openapi.json: {undocumented:?}");
+    assert!(
+        undocumented.is_empty(),
+        "not in openapi.json: {undocumented:?}"
+    );
     let unrouted: Vec<&String> = doc["paths"]
         .as_object()
         .unwrap()
         .keys()
         .filter(|path| !routes.iter().any(|(_, _, routed)| routed == *path))
         .collect();
-    assert!(unrouted.is_empty(), "documented, not in template.yaml: {unrouted:?}");
+    assert!(
+        unrouted.is_empty(),
+        "documented, not in template.yaml: {unrouted:?}"
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@ use shared::http::PathId;
 
 fn edge(caller: &AuthUser, target: UserId) -> Result<FollowEdge, ApiError> {
     FollowEdge::new(UserId(caller.id), target)
-        .ok_or_else(|| ApiError::validation("user_id", "you cannot follow yourself"))
+        .ok_or_else(|| ApiError::Forbidden("you cannot follow yourself".into()))
 }
 
 /// Follow a user (idempotent: following again changes nothing).
@@ -28,7 +28,7 @@ fn edge(caller: &AuthUser, target: UserId) -> Result<FollowEdge, ApiError> {
         (status = 204, description = "Following"),
         (status = 401, description = "No valid access token"),
         (status = 404, description = "No such user"),
-        (status = 422, description = "Following yourself"),
+        (status = 403, description = "Following yourself"),
         (status = 503, description = "A store is unavailable"),
     )
 )]
@@ -66,7 +66,7 @@ pub async fn follow(
     responses(
         (status = 204, description = "Not following"),
         (status = 401, description = "No valid access token"),
-        (status = 422, description = "Unfollowing yourself"),
+        (status = 403, description = "Unfollowing yourself"),
         (status = 503, description = "A store is unavailable"),
     )
 )]

@@ -90,7 +90,8 @@ pub async fn get_my_profile(
         (status = 401, description = "No valid access token"),
         (status = 413, description = "Body over 64 KiB"),
         (status = 415, description = "Body is not JSON"),
-        (status = 422, description = "Invalid or unknown fields, unknown genres or movie"),
+        (status = 404, description = "No genre or movie with an id given"),
+        (status = 422, description = "Invalid or unknown fields, each listed"),
         (status = 429, description = "Too many writes"),
         (status = 503, description = "A store is unavailable"),
     )

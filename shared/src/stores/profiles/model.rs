@@ -151,16 +151,17 @@ pub struct FavoriteGenres(Vec<GenreId>);
 impl FavoriteGenres {
     pub const MAX: usize = 10;
 
-    /// Drops repeats (keeping the first), then checks the count.
+    /// Checks the count of ids sent (as the document's `maxItems` does), then drops repeats
+    /// (keeping the first).
     pub fn new(ids: Vec<GenreId>) -> Result<Self, String> {
+        if ids.len() > Self::MAX {
+            return Err(format!("at most {} genres", Self::MAX));
+        }
         let mut distinct: Vec<GenreId> = Vec::with_capacity(ids.len());
         for id in ids {
             if !distinct.contains(&id) {
                 distinct.push(id);
             }
-        }
-        if distinct.len() > Self::MAX {
-            return Err(format!("at most {} genres", Self::MAX));
         }
         Ok(Self(distinct))
     }
