@@ -73,8 +73,12 @@ async fn schemathesis_with_every_check_finds_nothing_in_the_served_document() {
         "--header".into(),
         format!("Authorization: Bearer {token}"),
     ];
+    let run_dir = report_dir.clone();
     let output = tokio::task::spawn_blocking(move || {
+        // Its working directory is the report's: the cache of failures it keeps there goes
+        // with the report.
         std::process::Command::new(schemathesis)
+            .current_dir(&run_dir)
             .arg("--config-file")
             .arg(config)
             .arg("--no-color")
