@@ -1225,7 +1225,11 @@ async fn the_openapi_document_describes_the_reviews_routes() {
 async fn review_writes_without_a_token_are_401_before_anything_else() {
     let app = TestApp::embedded().await;
     for (method, path, body) in [
-        (Method::POST, "/movies/abc/reviews", Some(json!({"rating": 0}))),
+        (
+            Method::POST,
+            "/movies/abc/reviews",
+            Some(json!({"rating": 0})),
+        ),
         (Method::POST, "/movies/424242/reviews", None),
         (Method::PATCH, "/reviews/-1", Some(json!({"title": ""}))),
         (Method::PATCH, "/reviews/999999", Some(json!({"rating": 5}))),
@@ -1233,6 +1237,10 @@ async fn review_writes_without_a_token_are_401_before_anything_else() {
     ] {
         let response = app.call(method.clone(), path, body, None).await;
         response.problem(StatusCode::UNAUTHORIZED);
-        assert_eq!(response.header("www-authenticate"), Some("Bearer"), "{method} {path}");
+        assert_eq!(
+            response.header("www-authenticate"),
+            Some("Bearer"),
+            "{method} {path}"
+        );
     }
 }
