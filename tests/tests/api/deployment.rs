@@ -257,21 +257,6 @@ fn every_template_route_is_served_by_its_function() {
     });
 }
 
-#[tokio::test]
-async fn a_method_a_path_does_not_take_is_its_functions_405_through_the_gateway() {
-    let app = TestApp::embedded().await;
-    let api = app.deploy().await;
-    let response = api
-        .call_from(None, axum::http::Method::PUT, "/movies/popular", None, &[])
-        .await;
-    assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(response.header("allow"), Some("GET,HEAD"));
-    assert_eq!(
-        response.header("content-type"),
-        Some("application/problem+json")
-    );
-}
-
 trait CollectString {
     async fn collect_string(self) -> String;
 }

@@ -67,8 +67,6 @@ async fn what_no_function_owns_is_answered_by_the_gateway() {
     for (method, path) in [
         (Method::GET, "/nothing-here"),
         (Method::GET, "/tv/1399"),
-        // A path the template routes, with a method it does not.
-        (Method::DELETE, "/genres"),
     ] {
         let answer = api.request(method.clone(), path, None, &[]).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{method} {path}");
@@ -77,6 +75,23 @@ async fn what_no_function_owns_is_answered_by_the_gateway() {
             json!({"message": "Not Found"}),
             "{method} {path}"
         );
+    }
+}
+
+/// Every template route is `ANY <path>`: a method the path does not take reaches its function,
+/// which answers the documented 405 problem naming the methods it takes.
+#[tokio::test]
+async fn a_method_a_path_does_not_take_is_its_functions_405() {
+    let app = TestApp::embedded().await;
+    let api = app.deploy().await;
+    for (method, path, allowed) in [
+        (Method::DELETE, "/genres", "GET,HEAD"),
+        (Method::PUT, "/movies/popular", "GET,HEAD"),
+        (Method::GET, "/auth/login", "POST"),
+    ] {
+        let answer = api.request(method.clone(), path, None, &[]).await;
+        answer.problem(StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(answer.header("allow"), Some(allowed), "{method} {path}");
     }
 }
 
