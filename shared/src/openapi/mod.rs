@@ -43,7 +43,11 @@ const SHARED_ANSWERS: [(&str, &str, &str); 9] = [
         "No valid access token (`WWW-Authenticate: Bearer`)",
     ),
     ("404", "NotFound", "No such resource"),
-    ("413", "PayloadTooLarge", "The body is larger than 64 KiB"),
+    (
+        "413",
+        "PayloadTooLarge",
+        "The body is larger than the 64 KiB limit",
+    ),
     (
         "415",
         "UnsupportedMediaType",
@@ -77,7 +81,7 @@ fn complete(document: &mut Value) {
     constraints::constrain_components(&mut components["schemas"]);
     for (status, name, description) in SHARED_ANSWERS {
         let mut response = json!({ "description": description });
-        complete_response("", status, &mut response);
+        complete_response("", "", status, &mut response);
         components["responses"][name] = response;
     }
     let Some(paths) = document["paths"].as_object_mut() else {
@@ -89,7 +93,7 @@ fn complete(document: &mut Value) {
         };
         for (method, operation) in operations.iter_mut() {
             constraints::constrain_parameters(path, operation);
-            complete_operation(method, operation);
+            complete_operation(method, path, operation);
         }
     }
 }
@@ -124,7 +128,7 @@ fn shared_statuses(operation: &Value) -> Vec<&'static str> {
 }
 
 /// Adds the shared answers an operation lacks (as references) and completes its own.
-fn complete_operation(method: &str, operation: &mut Value) {
+fn complete_operation(method: &str, path: &str, operation: &mut Value) {
     let statuses = shared_statuses(operation);
     let responses = &mut operation["responses"];
     for (status, name, _) in SHARED_ANSWERS {
@@ -137,14 +141,14 @@ fn complete_operation(method: &str, operation: &mut Value) {
     };
     for (status, response) in responses.iter_mut() {
         if response.get("$ref").is_none() {
-            complete_response(method, status, response);
+            complete_response(method, path, status, response);
         }
     }
 }
 
 /// Headers and, for an error, the problem+json body.
-fn complete_response(method: &str, status: &str, response: &mut Value) {
-    add_headers(method, status, response);
+fn complete_response(method: &str, path: &str, status: &str, response: &mut Value) {
+    add_headers(method, path, status, response);
     if status.starts_with('4') || status.starts_with('5') {
         response["content"] = json!({
             PROBLEM_JSON: { "schema": { "$ref": format!("#/components/schemas/{PROBLEM}") } }
@@ -152,8 +156,45 @@ fn complete_response(method: &str, status: &str, response: &mut Value) {
     }
 }
 
-/// The headers an answer of `status` to `method` is sent with (not all of them always).
-fn add_headers(method: &str, status: &str, response: &mut Value) {
+/// A header a successful write is sent with.
+#[derive(Clone, Copy)]
+enum Sent {
+    ETag,
+    Location,
+    /// The three `RateLimit-*` headers of a counted write.
+    RateLimit,
+}
+
+/// The writes whose successful answers carry more than their body: (method, path, headers).
+const SUCCESS_HEADERS: [(&str, &str, &[Sent]); 5] = [
+    ("post", "/auth/register", &[Sent::RateLimit]),
+    ("post", "/movies", &[Sent::Location]),
+    (
+        "post",
+        "/movies/{id}/reviews",
+        &[Sent::ETag, Sent::Location, Sent::RateLimit],
+    ),
+    ("patch", "/reviews/{id}", &[Sent::ETag, Sent::RateLimit]),
+    ("delete", "/reviews/{id}", &[Sent::RateLimit]),
+];
+
+fn success_headers(method: &str, path: &str) -> &'static [Sent] {
+    SUCCESS_HEADERS
+        .iter()
+        .find(|(m, p, _)| *m == method && *p == path)
+        .map_or(&[], |(_, _, headers)| *headers)
+}
+
+fn etag() -> Value {
+    header(
+        "The version of this answer, for `If-None-Match` (and `If-Match` on review edits)",
+        "string",
+    )
+}
+
+/// The headers an answer of `status` to `method` on `path` is sent with (not all of them
+/// always).
+fn add_headers(method: &str, path: &str, status: &str, response: &mut Value) {
     let mut headers = Map::new();
     let rate_limit = [
         ("RateLimit-Limit", "Requests allowed in the window"),
@@ -182,27 +223,29 @@ fn add_headers(method: &str, status: &str, response: &mut Value) {
                 header("Seconds to wait before retrying", "integer"),
             );
         }
-        "201" => {
-            headers.insert(
-                "Location".into(),
-                header("The path of the created resource", "string"),
-            );
-        }
         _ => {}
     }
     if status.starts_with('2') {
-        if method == "get" || method == "patch" {
-            headers.insert(
-                "ETag".into(),
-                header(
-                    "The version of this answer, for `If-None-Match`/`If-Match`",
-                    "string",
-                ),
-            );
+        // Every public GET answer gets one from the caching middleware (`http::http_caching`).
+        if method == "get" {
+            headers.insert("ETag".into(), etag());
         }
-        if method != "get" {
-            for (name, description) in rate_limit {
-                headers.insert(name.into(), header(description, "integer"));
+        for sent in success_headers(method, path) {
+            match sent {
+                Sent::ETag => {
+                    headers.insert("ETag".into(), etag());
+                }
+                Sent::Location => {
+                    headers.insert(
+                        "Location".into(),
+                        header("The path of the created resource", "string"),
+                    );
+                }
+                Sent::RateLimit => {
+                    for (name, description) in rate_limit {
+                        headers.insert(name.into(), header(description, "integer"));
+                    }
+                }
             }
         }
     }

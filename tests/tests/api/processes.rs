@@ -64,10 +64,7 @@ async fn six_first_starts_at_once_load_the_sample_once_and_every_function_answer
 async fn what_no_function_owns_is_answered_by_the_gateway() {
     let app = TestApp::embedded().await;
     let api = app.deploy().await;
-    for (method, path) in [
-        (Method::GET, "/nothing-here"),
-        (Method::GET, "/tv/1399"),
-    ] {
+    for (method, path) in [(Method::GET, "/nothing-here"), (Method::GET, "/tv/1399")] {
         let answer = api.request(method.clone(), path, None, &[]).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{method} {path}");
         assert_eq!(
