@@ -18,11 +18,24 @@ use crate::http::{MAX_PAGE, MAX_PAGE_SIZE};
 use crate::stores::profiles::{AvatarUrl, Bio, DisplayName, FavoriteGenres, Location};
 use crate::stores::reviews::{ReviewSort, MAX_BODY_CHARS, MAX_RATING, MAX_TITLE_CHARS, MIN_RATING};
 
-/// The whitespace the parsers trim around a value (`str::trim`), as a regex class.
-const SPACE: &str = r"[ \t\n\x0b\x0c\r]*";
+/// Rust's whitespace (`char::is_whitespace`, what `str::trim` takes off) as a regex class,
+/// spelled out: `\s` differs between regex dialects (ECMA's has U+FEFF and not U+0085).
+/// `whitespace_class!("^")` is its complement.
+macro_rules! whitespace_class {
+    ($negation:literal) => {
+        concat!(
+            "[",
+            $negation,
+            r" \t\n\x0b\x0c\r\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        )
+    };
+}
+
+/// The whitespace the parsers trim around a value.
+const SPACE: &str = concat!(whitespace_class!(""), "*");
 
 /// Text with something besides whitespace (which the parsers trim away).
-const NOT_BLANK: &str = r"\S";
+const NOT_BLANK: &str = whitespace_class!("^");
 
 /// The schema of a parameter of the operation on `path`, constrained as its parser reads it.
 pub(super) fn constrain_parameters(path: &str, operation: &mut Value) {
@@ -249,15 +262,12 @@ fn positive_id_bounds() -> Value {
     json!({ "minimum": 1, "maximum": i64::MAX })
 }
 
-/// Whitespace `str::trim` takes off the ends of profile texts before they are checked.
-const TRIMMED: &str = r"[ \t\n\x0b\x0c\r\x85]*";
-
 /// A profile text on one line (`check_text`): no control characters once trimmed; blank
 /// clears the field.
 fn one_line(max: usize) -> Value {
     json!({
         "maxLength": max,
-        "pattern": format!(r"^{TRIMMED}[^\x00-\x1f\x7f-\x9f]*{TRIMMED}$"),
+        "pattern": format!(r"^{SPACE}[^\x00-\x1f\x7f-\x9f]*{SPACE}$"),
     })
 }
 
@@ -265,19 +275,22 @@ fn one_line(max: usize) -> Value {
 fn lines(max: usize) -> Value {
     json!({
         "maxLength": max,
-        "pattern": format!(r"^{TRIMMED}[^\x00-\x08\x0b-\x1f\x7f-\x9f]*{TRIMMED}$"),
+        "pattern": format!(r"^{SPACE}[^\x00-\x08\x0b-\x1f\x7f-\x9f]*{SPACE}$"),
     })
 }
 
-/// An `https` URL with a host name (`AvatarUrl::parse` takes more: other hosts, ports,
-/// queries; the document asks for the common form, which it takes whole).
+/// An `https` URL with a host name and a path, or blank to clear it (`AvatarUrl::parse` takes
+/// more: other hosts, ports, queries; the document asks for the common form, which it takes
+/// whole). With its path, the URL's normal form is no longer than it (without one, `/` is added).
 fn avatar_url() -> Value {
     let label = "[a-z0-9]+(?:-[a-z0-9]+)*";
     // The last label starts with a letter: a host of digits is read as an IPv4 address.
     let host = format!("(?:{label}\\.)*[a-z][a-z0-9]*(?:-[a-z0-9]+)*");
     json!({
         "maxLength": AvatarUrl::MAX_CHARS,
-        "pattern": format!("^https://{host}(?:/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?$"),
+        "pattern": format!(
+            "^{SPACE}(?:https://{host}/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?{SPACE}$"
+        ),
     })
 }
 
