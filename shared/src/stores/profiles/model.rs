@@ -347,9 +347,13 @@ mod tests {
         };
         assert!(FavoriteGenres::new(ids(10)).is_ok());
         assert!(FavoriteGenres::new(ids(11)).is_err());
-        let mut repeated = ids(10);
+        // Repeats are dropped, but count toward the ids sent (the document's `maxItems`).
+        let mut repeated = ids(7);
         repeated.extend(ids(3));
-        assert_eq!(FavoriteGenres::new(repeated).unwrap().ids().len(), 10);
+        assert_eq!(FavoriteGenres::new(repeated).unwrap().ids().len(), 7);
+        let mut too_many = ids(10);
+        too_many.extend(ids(1));
+        assert!(FavoriteGenres::new(too_many).is_err());
     }
 
     #[test]
