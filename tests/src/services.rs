@@ -198,6 +198,16 @@ impl TestRedis {
             .expect("GET")
     }
 
+    /// How many milliseconds `key` has left to live (negative: no TTL, or no such key).
+    pub async fn ttl_ms(&self, key: &str) -> i64 {
+        let mut conn = self.connection().await;
+        redis::cmd("PTTL")
+            .arg(key)
+            .query_async(&mut conn)
+            .await
+            .expect("PTTL")
+    }
+
     /// Every key under this test's prefix.
     pub async fn keys(&self) -> Vec<String> {
         let mut conn = self.connection().await;

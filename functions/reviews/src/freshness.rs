@@ -1,7 +1,8 @@
 //! Keeping every copy of a movie's rating in step with the reviews store.
 //!
 //! After a write, the movie's aggregate is read back and copied into the catalog and the cache,
-//! and the cached movie, lists and the author's recommendations are dropped. Two guarantees:
+//! and the cached movie and the author's recommendations are dropped (list pages catch up within
+//! their short TTL). Two guarantees:
 //!
 //! - Writes of one movie finish their follow-up one at a time in this container (a striped lock),
 //!   each with the aggregate read *after* taking the lock, so the last copy written is never an
@@ -148,8 +149,9 @@ impl RatingFreshness {
         }
         let cache = state.cache();
         // After the catalog has the new rating, so a refill of the movie reads it. Drops the
-        // movie document, its rating, its similar list and every list page.
-        cache.invalidate_movie(movie).await;
+        // movie document, its rating and its similar list; list pages catch up within their
+        // TTL (`ttl::LIST`).
+        cache.invalidate_movie_entries(movie).await;
         store_in_cache(
             state,
             &cache.movie_rating_key(movie),

@@ -93,11 +93,19 @@ impl Cache {
         }
     }
 
-    /// After a movie changed: every entry made from it ([`Self::movie_keys`]), and every list
-    /// page.
+    /// After a movie's catalog document changed (an admin edit, awards): every entry made from
+    /// it ([`Self::movie_keys`]), and every list page.
     pub async fn invalidate_movie(&self, id: MovieId) {
-        self.invalidate(&self.movie_keys(id)).await;
+        self.invalidate_movie_entries(id).await;
         self.invalidate_lists().await;
+    }
+
+    /// After a review write moved a movie's rating: only the entries made from that movie. List
+    /// pages keep their copies until their TTL ([`super::ttl::LIST`]), which bounds how old a
+    /// rating in a list can be; dropping every list on every review would mean that under
+    /// steady review traffic no list page is ever served from the cache.
+    pub async fn invalidate_movie_entries(&self, id: MovieId) {
+        self.invalidate(&self.movie_keys(id)).await;
     }
 
     /// After a user's ratings or watchlist changed.

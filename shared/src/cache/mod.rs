@@ -47,8 +47,11 @@ const NEAR_CAPACITY_BYTES: u64 = 16 * 1024 * 1024;
 pub mod ttl {
     use std::time::Duration;
     pub const DETAILS: Duration = Duration::from_secs(60 * 60);
-    pub const LIST: Duration = Duration::from_secs(10 * 60);
-    pub const SEARCH: Duration = Duration::from_secs(5 * 60);
+    /// List and search pages. A review write drops only its movie's own entries, so this is
+    /// also how old a rating shown in a list (and the order of top rated) can be. A hot page is
+    /// still computed once a minute per cache, not once per request.
+    pub const LIST: Duration = Duration::from_secs(60);
+    pub const SEARCH: Duration = LIST;
     pub const RECOMMENDATIONS: Duration = Duration::from_secs(60 * 60);
 }
 

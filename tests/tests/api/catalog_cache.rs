@@ -21,7 +21,7 @@ async fn seeded(app: &TestApp) {
 }
 
 #[tokio::test]
-async fn reads_are_cached_in_redis_under_versioned_keys_and_reviews_invalidate_them() {
+async fn reads_are_cached_in_redis_under_versioned_keys_and_a_review_drops_only_its_movie() {
     let Some(app) = production_catalog_app().await else {
         return;
     };
@@ -50,19 +50,33 @@ async fn reads_are_cached_in_redis_under_versioned_keys_and_reviews_invalidate_t
         average: 9.0,
         count: 4,
     };
+    let top_rated = app.get("/movies/top-rated").await;
     let catalog = app.state.catalog().unwrap();
     catalog.set_movie_rating(movie_id(1), rating).await.unwrap();
     let reviews = app.function_state("reviews");
-    reviews.cache().invalidate_movie(movie_id(1)).await;
+    reviews.cache().invalidate_movie_entries(movie_id(1)).await;
     tokio::time::sleep(shared::cache::NEAR_TTL).await;
     let fresh = app.get("/movies/1?append=rating").await;
     assert_eq!(fresh.header("x-cache"), Some("miss"));
     assert_eq!(fresh.json()["rating"], json!({"average": 9.0, "count": 4}));
-    // Lists were dropped too: top rated now ranks the movie by its reviews.
-    assert_eq!(
-        app.get("/movies/top-rated").await.header("x-cache"),
-        Some("miss")
-    );
+    // List pages are kept: top rated is recomputed when its page expires, within a minute.
+    let kept = app.get("/movies/top-rated").await;
+    assert_eq!(kept.header("x-cache"), Some("hit"));
+    assert_eq!(kept.body, top_rated.body);
+    let list_keys: Vec<String> = redis
+        .keys()
+        .await
+        .into_iter()
+        .filter(|key| key.contains(":list:"))
+        .collect();
+    assert!(!list_keys.is_empty());
+    for key in list_keys {
+        let left = redis.ttl_ms(&key).await;
+        assert!(
+            0 < left && left <= 60_000,
+            "{key} lives {left} ms more: a rating in a list could be older than a minute"
+        );
+    }
 }
 
 /// Every combination of the parts a movie's details embed from its own document.

@@ -157,6 +157,8 @@ async fn a_review_reaches_the_movie_details_and_their_etag(app: &TestApp, api: &
         get_with_etag(api, path, &old_etag).await.status,
         StatusCode::NOT_MODIFIED
     );
+    let popular = api.get("/movies/popular").await;
+    assert_eq!(popular.status, StatusCode::OK);
 
     let posted = api
         .call(
@@ -191,6 +193,11 @@ async fn a_review_reaches_the_movie_details_and_their_etag(app: &TestApp, api: &
         api.get("/movies/2/rating").await.json()["average"],
         json!(8.0)
     );
+    // A review write drops only its movie's entries: the list page cached before it is still
+    // served from the cache (its rating catches up within the list TTL).
+    let popular_after = api.get("/movies/popular").await;
+    assert_eq!(popular_after.header("x-cache"), Some("hit"));
+    assert_eq!(popular_after.body, popular.body);
 }
 
 async fn recommendations(api: &impl ApiClient, token: &str) -> Value {
