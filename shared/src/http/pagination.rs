@@ -8,6 +8,10 @@ pub const DEFAULT_PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
 /// Deep pages are refused: nobody reads page 10 000, and offsets that deep are slow everywhere.
 pub const MAX_PAGE: u32 = 500;
+/// Where list counts stop: past the last result of the deepest page a client can ask for, a
+/// count costs time in proportion to the catalog and changes no page anyone can read. A list
+/// with more matches reports this many.
+pub const COUNTED_RESULTS: u64 = MAX_PAGE as u64 * MAX_PAGE_SIZE as u64;
 
 /// Raw paging parameters, as they appear in a query string.
 #[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::IntoParams)]
@@ -105,7 +109,11 @@ impl<T> Page<T> {
         Self {
             page: request.page,
             page_size: request.page_size,
-            total_pages: total_results.div_ceil(u64::from(request.page_size)),
+            // Pages past MAX_PAGE are refused, so a client walking `1..=total_pages` never
+            // asks for one.
+            total_pages: total_results
+                .div_ceil(u64::from(request.page_size))
+                .min(u64::from(MAX_PAGE)),
             total_results,
             results,
         }

@@ -8,7 +8,7 @@ use shared::catalog_query::{
 use shared::domain::{
     AppSettings, MovieSource, RatingSummary, SeedCounts, SeedRun, SeedStatus, UpsertOutcome,
 };
-use shared::http::PageRequest;
+use shared::http::{PageRequest, COUNTED_RESULTS, MAX_PAGE_SIZE};
 use shared::stores::{CatalogStore, StoreError};
 
 use movieverse_tests::TestApp;
@@ -57,6 +57,7 @@ contract!(
     settings_round_trip,
     admin_writes_create_update_delete,
     concurrent_upserts_all_land,
+    counts_stop_past_the_deepest_page,
 );
 
 async fn upsert_movie_reports_what_it_did(store: &dyn CatalogStore) {
@@ -790,4 +791,32 @@ async fn mongodb_indexes_are_created_idempotently() {
             "{name} in {names:?}"
         );
     }
+}
+
+/// A catalog larger than any client can page through: lists count up to the last result of the
+/// deepest page and stop there, and that page still reads.
+async fn counts_stop_past_the_deepest_page(store: &dyn CatalogStore) {
+    let size = i64::try_from(COUNTED_RESULTS).unwrap() + 1;
+    let movies: Vec<_> = (1..=size)
+        .map(|id| {
+            let mut film = movie(id, "Extra");
+            film.overview = None;
+            film
+        })
+        .collect();
+    assert!(store.fill_empty(&all_genres(), &movies, &[]).await.unwrap());
+    let deepest = PageRequest::new(500, MAX_PAGE_SIZE).unwrap();
+    let drama = DRAMA.to_string();
+    for pairs in [vec![], vec![("genres", drama.as_str())]] {
+        let page = store.discover(&query(&pairs), deepest).await.unwrap();
+        assert_eq!(page.total_results, COUNTED_RESULTS, "{pairs:?}");
+        assert_eq!(page.total_pages, 500, "{pairs:?}");
+        assert_eq!(page.results.len(), 100, "{pairs:?}");
+    }
+    // At the default size the walk still ends at the deepest page a client may ask for.
+    let first = store
+        .discover(&query(&[]), PageRequest::new(1, 20).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(first.total_pages, 500);
 }

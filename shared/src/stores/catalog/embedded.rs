@@ -23,7 +23,7 @@ use crate::domain::{
     AppSettings, Genre, GenreCount, GenreId, Movie, MovieId, MovieSource, MovieSummary, Person,
     PersonId, PersonSummary, RatingSummary, SeedRun, UpsertOutcome,
 };
-use crate::http::{Page, PageRequest};
+use crate::http::{Page, PageRequest, COUNTED_RESULTS};
 use crate::stores::StoreError;
 
 const STORE: &str = "catalog";
@@ -516,7 +516,9 @@ impl CatalogStore for EmbeddedCatalog {
         page: PageRequest,
     ) -> Result<Page<MovieSummary>, StoreError> {
         let (filter, values) = discover_where(query);
-        let count_sql = format!("SELECT COUNT(*) FROM catalog_movies m {filter}");
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies m {filter} LIMIT {COUNTED_RESULTS})"
+        );
         let total: i64 = bind_all(sqlx::query(&count_sql), &values)
             .fetch_one(&self.pool)
             .await
@@ -579,11 +581,13 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn top_rated(&self, page: PageRequest) -> Result<Page<MovieSummary>, StoreError> {
-        let total: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM catalog_movies WHERE top_score >= 0")
-                .fetch_one(&self.pool)
-                .await
-                .map_err(db)?;
+        let total: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM \
+             (SELECT 1 FROM catalog_movies WHERE top_score >= 0 LIMIT {COUNTED_RESULTS})"
+        ))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
         let rows = sqlx::query(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM catalog_movies WHERE top_score >= 0 \
              ORDER BY top_score DESC, vote_count DESC, id LIMIT ? OFFSET ?"
@@ -660,10 +664,12 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn popular_people(&self, page: PageRequest) -> Result<Page<PersonSummary>, StoreError> {
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM catalog_people")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db)?;
+        let total: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM catalog_people LIMIT {COUNTED_RESULTS})"
+        ))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
         let rows = sqlx::query(&format!(
             "SELECT {PERSON_SUMMARY_COLUMNS} FROM catalog_people p \
              ORDER BY p.popularity DESC, p.id LIMIT ? OFFSET ?"

@@ -25,7 +25,7 @@ use crate::domain::{
     AppSettings, Genre, GenreCount, GenreId, Movie, MovieId, MovieSource, MovieSummary, Person,
     PersonId, PersonSummary, RatingSummary, SeedRun, UpsertOutcome,
 };
-use crate::http::{Page, PageRequest};
+use crate::http::{Page, PageRequest, COUNTED_RESULTS};
 use crate::stores::StoreError;
 
 const STORE: &str = "catalog";
@@ -185,6 +185,15 @@ async fn create_indexes(db: &Database) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// How many documents match `filter`, counted up to [`COUNTED_RESULTS`].
+async fn counted(collection: &Collection<Document>, filter: Document) -> Result<u64, StoreError> {
+    collection
+        .count_documents(filter)
+        .limit(COUNTED_RESULTS)
+        .await
+        .map_err(mongo_error)
 }
 
 pub(crate) fn mongo_error(error: mongodb::error::Error) -> StoreError {
@@ -588,10 +597,7 @@ impl CatalogStore for MongoCatalog {
     ) -> Result<Page<MovieSummary>, StoreError> {
         let movies = self.collection(MOVIES).await?;
         let filter = discover_filter(query);
-        let total = movies
-            .count_documents(filter.clone())
-            .await
-            .map_err(mongo_error)?;
+        let total = counted(&movies, filter.clone()).await?;
         let documents = collect(
             movies
                 .find(filter)
@@ -627,10 +633,7 @@ impl CatalogStore for MongoCatalog {
     async fn top_rated(&self, page: PageRequest) -> Result<Page<MovieSummary>, StoreError> {
         let movies = self.collection(MOVIES).await?;
         let filter = doc! { "top_score": { "$gte": 0.0 } };
-        let total = movies
-            .count_documents(filter.clone())
-            .await
-            .map_err(mongo_error)?;
+        let total = counted(&movies, filter.clone()).await?;
         let documents = collect(
             movies
                 .find(filter)
@@ -761,7 +764,7 @@ impl CatalogStore for MongoCatalog {
 
     async fn popular_people(&self, page: PageRequest) -> Result<Page<PersonSummary>, StoreError> {
         let people = self.collection(PEOPLE).await?;
-        let total = people.count_documents(doc! {}).await.map_err(mongo_error)?;
+        let total = counted(&people, doc! {}).await?;
         let documents = collect(
             people
                 .find(doc! {})
