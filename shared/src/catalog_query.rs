@@ -260,24 +260,40 @@ pub enum DiscoverSort {
 }
 
 impl DiscoverSort {
-    /// Every accepted spelling, as the API documents them.
-    pub const NAMES: [&'static str; 5] = [
-        "popularity.desc",
-        "release_date.desc",
-        "release_date.asc",
-        "rating.desc",
-        "title.asc",
+    pub const ALL: [Self; 5] = [
+        Self::PopularityDesc,
+        Self::ReleaseDateDesc,
+        Self::ReleaseDateAsc,
+        Self::RatingDesc,
+        Self::TitleAsc,
     ];
 
-    pub fn parse(text: &str) -> Result<Self, String> {
-        match text.trim() {
-            "popularity.desc" => Ok(Self::PopularityDesc),
-            "release_date.desc" => Ok(Self::ReleaseDateDesc),
-            "release_date.asc" => Ok(Self::ReleaseDateAsc),
-            "rating.desc" => Ok(Self::RatingDesc),
-            "title.asc" => Ok(Self::TitleAsc),
-            _ => Err("must be one of popularity.desc, release_date.desc, release_date.asc, rating.desc, title.asc".into()),
+    /// Every accepted spelling, as the API documents them.
+    pub const NAMES: [&'static str; 5] = [
+        Self::ALL[0].as_str(),
+        Self::ALL[1].as_str(),
+        Self::ALL[2].as_str(),
+        Self::ALL[3].as_str(),
+        Self::ALL[4].as_str(),
+    ];
+
+    /// The name clients give it in `sort`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::PopularityDesc => "popularity.desc",
+            Self::ReleaseDateDesc => "release_date.desc",
+            Self::ReleaseDateAsc => "release_date.asc",
+            Self::RatingDesc => "rating.desc",
+            Self::TitleAsc => "title.asc",
         }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        Self::ALL
+            .into_iter()
+            .find(|sort| sort.as_str() == text)
+            .ok_or_else(|| format!("must be one of {}", Self::NAMES.join(", ")))
     }
 }
 

@@ -57,7 +57,6 @@ contract!(
     settings_round_trip,
     admin_writes_create_update_delete,
     concurrent_upserts_all_land,
-    counts_stop_past_the_deepest_page,
 );
 
 async fn upsert_movie_reports_what_it_did(store: &dyn CatalogStore) {
@@ -794,8 +793,13 @@ async fn mongodb_indexes_are_created_idempotently() {
 }
 
 /// A catalog larger than any client can page through: lists count up to the last result of the
-/// deepest page and stop there, and that page still reads.
-async fn counts_stop_past_the_deepest_page(store: &dyn CatalogStore) {
+/// deepest page and stop there, and that page still reads. (Embedded only: filling the MongoDB
+/// test server with 50 001 movies one upsert at a time would take minutes; the MongoDB adapter
+/// passes the same cap to the server's count.)
+#[tokio::test]
+async fn counts_stop_past_the_deepest_page() {
+    let app = Adapter::Embedded.app().await.expect("embedded app");
+    let store = app.state.catalog().expect("catalog");
     let size = i64::try_from(COUNTED_RESULTS).unwrap() + 1;
     let movies: Vec<_> = (1..=size)
         .map(|id| {

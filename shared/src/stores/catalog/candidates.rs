@@ -173,7 +173,7 @@ impl MongoCatalog {
             .database()
             .collection::<Document>("movies")
             .find(filter)
-            .sort(doc! { "popularity": -1, "_id": 1 })
+            .sort(super::mongo_indexes::popularity_sort())
             .limit(i64::from(limit))
             .await
             .map_err(mongo_error)?

@@ -11,6 +11,7 @@ mod embedded_sql;
 mod mongo;
 mod mongo_awards;
 mod mongo_filters;
+mod mongo_indexes;
 
 pub use awards::{AwardRecord, AwardStore, FoundByExternalId};
 pub use candidates::CandidateStore;

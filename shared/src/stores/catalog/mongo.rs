@@ -14,6 +14,9 @@ use mongodb::{Client, Collection, Database, IndexModel};
 use tokio::sync::OnceCell;
 
 use super::mongo_filters::{discover_filter, discover_sort};
+use super::mongo_indexes::{
+    movie_indexes, people_indexes, popularity_sort, top_rated_sort, IndexSpec, SUPERSEDED,
+};
 use super::CatalogStore;
 use crate::catalog_query::{
     fold, movie_content_hash, person_content_hash, top_score, DiscoverQuery, MovieSearch,
@@ -105,37 +108,24 @@ impl MongoCatalog {
     }
 }
 
-/// The indexes of DESIGN.md (idempotent: creating an existing index is a no-op). A server that
-/// refuses one (an older or compatible server) is logged, not fatal: queries still work.
+/// The indexes of [`super::mongo_indexes`], and the text indexes of search (idempotent:
+/// creating an existing index is a no-op). Indexes they replaced are dropped first. A server
+/// that refuses one (an older or compatible server) is logged, not fatal: queries still work.
 async fn create_indexes(db: &Database) -> Result<(), StoreError> {
-    let named = |keys: Document, name: &str| {
+    let model = |spec: IndexSpec| {
         IndexModel::builder()
-            .keys(keys)
-            .options(IndexOptions::builder().name(name.to_string()).build())
+            .keys(spec.keys)
+            .options(IndexOptions::builder().name(spec.name).build())
             .build()
     };
-    // No index names `_id` as a second key: the sorts that end on `_id` use these prefixes, and
-    // the MongoDB-compatible test server cannot index `_id` inside a compound index.
-    let movies = vec![
-        named(doc! { "popularity": -1 }, "popularity"),
-        named(doc! { "release_date": -1 }, "release_date"),
-        named(doc! { "vote_average": -1 }, "vote_average"),
-        named(doc! { "top_score": -1, "vote_count": -1 }, "top_score"),
-        named(doc! { "sort_title": 1 }, "sort_title"),
-        named(doc! { "genre_ids": 1 }, "genre_ids"),
-        named(doc! { "keyword_ids": 1 }, "keyword_ids"),
-        named(doc! { "people_ids": 1 }, "people_ids"),
-        named(doc! { "original_language": 1 }, "original_language"),
-        named(doc! { "award_keys": 1 }, "award_keys"),
-        named(doc! { "award_won_keys": 1 }, "award_won_keys"),
-        named(
-            doc! { "awards.award.id": 1, "awards.year": 1 },
-            "award_ceremony",
-        ),
-        named(doc! { "awards.for.person_ids": 1 }, "award_people"),
-        named(doc! { "imdb_id": 1 }, "imdb_id"),
-        named(doc! { "wikidata_id": 1 }, "wikidata_id"),
-    ];
+    for (collection, name) in SUPERSEDED {
+        // Absent on a new database, and gone after the first cold start: nothing to report.
+        let _ = db
+            .collection::<Document>(collection)
+            .drop_index(name)
+            .await;
+    }
+    let movies: Vec<IndexModel> = movie_indexes().into_iter().map(model).collect();
     let text = IndexModel::builder()
         .keys(doc! { "title": "text", "original_title": "text", "overview": "text" })
         .options(
@@ -147,14 +137,8 @@ async fn create_indexes(db: &Database) -> Result<(), StoreError> {
                 .build(),
         )
         .build();
-    let people = vec![
-        named(doc! { "popularity": -1 }, "popularity"),
-        named(
-            doc! { "awards.award.id": 1, "awards.year": 1 },
-            "award_ceremony",
-        ),
-        named(doc! { "imdb_id": 1 }, "imdb_id"),
-        named(doc! { "wikidata_id": 1 }, "wikidata_id"),
+    let mut people: Vec<IndexModel> = people_indexes().into_iter().map(model).collect();
+    people.push(
         IndexModel::builder()
             .keys(doc! { "name": "text", "also_known_as": "text" })
             .options(
@@ -164,8 +148,11 @@ async fn create_indexes(db: &Database) -> Result<(), StoreError> {
                     .build(),
             )
             .build(),
-    ];
-    let seed_runs = vec![named(doc! { "started_at_ms": -1 }, "started_at")];
+    );
+    let seed_runs = vec![model(IndexSpec {
+        name: "started_at".into(),
+        keys: doc! { "started_at_ms": -1 },
+    })];
     for (collection, models) in [
         (MOVIES, movies),
         (MOVIES, vec![text]),
@@ -638,7 +625,7 @@ impl CatalogStore for MongoCatalog {
             movies
                 .find(filter)
                 .projection(summary_projection())
-                .sort(doc! { "top_score": -1, "vote_count": -1, "_id": 1 })
+                .sort(top_rated_sort())
                 .skip(page.offset())
                 .limit(to_i64(page.limit()))
                 .await,
@@ -682,7 +669,7 @@ impl CatalogStore for MongoCatalog {
             movies
                 .find(doc! { "_id": { "$ne": id.get() }, "$or": shared_any })
                 .projection(features)
-                .sort(doc! { "popularity": -1, "_id": 1 })
+                .sort(popularity_sort())
                 .limit(MAX_SIMILAR_CANDIDATES)
                 .await,
         )
@@ -769,7 +756,7 @@ impl CatalogStore for MongoCatalog {
             people
                 .find(doc! {})
                 .projection(person_summary_projection())
-                .sort(doc! { "popularity": -1, "_id": 1 })
+                .sort(popularity_sort())
                 .skip(page.offset())
                 .limit(to_i64(page.limit()))
                 .await,

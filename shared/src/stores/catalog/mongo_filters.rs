@@ -67,13 +67,15 @@ pub(super) fn discover_filter(query: &DiscoverQuery) -> Document {
     }
 }
 
+/// Each order ends on `id`, the unique copy of `_id` that indexes can hold (see
+/// `mongo_indexes`).
 pub(super) fn discover_sort(sort: DiscoverSort) -> Document {
     match sort {
-        DiscoverSort::PopularityDesc => doc! { "popularity": -1, "_id": 1 },
-        DiscoverSort::ReleaseDateDesc => doc! { "release_date": -1, "_id": 1 },
-        DiscoverSort::ReleaseDateAsc => doc! { "release_date": 1, "_id": 1 },
-        DiscoverSort::RatingDesc => doc! { "vote_average": -1, "vote_count": -1, "_id": 1 },
-        DiscoverSort::TitleAsc => doc! { "sort_title": 1, "_id": 1 },
+        DiscoverSort::PopularityDesc => doc! { "popularity": -1, "id": 1 },
+        DiscoverSort::ReleaseDateDesc => doc! { "release_date": -1, "id": 1 },
+        DiscoverSort::ReleaseDateAsc => doc! { "release_date": 1, "id": 1 },
+        DiscoverSort::RatingDesc => doc! { "vote_average": -1, "vote_count": -1, "id": 1 },
+        DiscoverSort::TitleAsc => doc! { "sort_title": 1, "id": 1 },
     }
 }
 
