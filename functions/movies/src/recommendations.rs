@@ -48,7 +48,8 @@ pub async fn recommendations(
 
 /// One page of the movies most similar to `id` (whose existence the caller checked). The whole
 /// ranked list is cached once per movie, under a list key: the list holds other movies too
-/// (their summaries and ratings), so any catalog or rating write makes it unreachable.
+/// (their summaries and ratings), so any catalog write makes it unreachable; a rating shows in
+/// it within the list TTL.
 pub async fn similar_page(
     state: &AppState,
     id: MovieId,

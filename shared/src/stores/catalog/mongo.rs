@@ -120,10 +120,7 @@ async fn create_indexes(db: &Database) -> Result<(), StoreError> {
     };
     for (collection, name) in SUPERSEDED {
         // Absent on a new database, and gone after the first cold start: nothing to report.
-        let _ = db
-            .collection::<Document>(collection)
-            .drop_index(name)
-            .await;
+        let _ = db.collection::<Document>(collection).drop_index(name).await;
     }
     let movies: Vec<IndexModel> = movie_indexes().into_iter().map(model).collect();
     let text = IndexModel::builder()

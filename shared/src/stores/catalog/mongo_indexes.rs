@@ -83,7 +83,12 @@ impl IndexSpec {
 pub(super) fn movie_indexes() -> Vec<IndexSpec> {
     let mut sorts: Vec<(String, Document)> = DiscoverSort::ALL
         .iter()
-        .map(|&sort| (format!("by_{}", sort.as_str()), discover_sort(sort)))
+        .map(|&sort| {
+            (
+                format!("by_{}", sort.as_str().replace('.', "_")),
+                discover_sort(sort),
+            )
+        })
         .collect();
     sorts.push(("by_top_rated".into(), top_rated_sort()));
     let mut indexes = Vec::new();
@@ -234,10 +239,7 @@ mod tests {
         let object: serde_json::Map<String, serde_json::Value> = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
-            .chain([(
-                "sort_by".to_string(),
-                serde_json::Value::from(sort.as_str()),
-            )])
+            .chain([("sort".to_string(), serde_json::Value::from(sort.as_str()))])
             .collect();
         let params: DiscoverParams = serde_json::from_value(object.into()).unwrap();
         match params.parse().unwrap() {
@@ -254,8 +256,8 @@ mod tests {
         &[("genres", "18|28")],
         &[("language", "en")],
         &[("with_people", "287")],
-        &[("awards_won", "academy_awards")],
-        &[("awards_nominated", "academy_awards")],
+        &[("awards_won", "academy-awards")],
+        &[("awards_nominated", "academy-awards")],
         &[("release_date_gte", "2000-01-01")],
         &[("release_date_lte", "2000-01-01")],
         &[("min_rating", "7")],
@@ -266,7 +268,11 @@ mod tests {
             ("min_votes", "100"),
             ("release_date_gte", "1990-01-01"),
         ],
-        &[("with_people", "287"), ("genres", "18"), ("min_rating", "6")],
+        &[
+            ("with_people", "287"),
+            ("genres", "18"),
+            ("min_rating", "6"),
+        ],
     ];
 
     #[test]
