@@ -567,6 +567,9 @@ impl<'a> Run<'a> {
             tracing::error!(error = %error, "could not record the end of the seed run");
         }
         if self.changed {
+            if let Err(error) = self.catalog.recount_genres().await {
+                tracing::error!(error = %error, "could not recount the genres after the import");
+            }
             for chunk in self.stale.chunks(500) {
                 self.cache.invalidate(chunk).await;
             }

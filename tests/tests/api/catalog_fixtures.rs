@@ -192,11 +192,13 @@ pub fn person_credit(
 }
 
 /// Writes movies and the genres through the store.
+/// Writes `movies` as an import does, genre counts included.
 pub async fn load(store: &dyn CatalogStore, movies: &[Movie]) {
     store.upsert_genres(&all_genres()).await.expect("genres");
     for movie in movies {
         store.upsert_movie(movie).await.expect("movie");
     }
+    store.recount_genres().await.expect("genre counts");
 }
 
 /// A small catalog exercising every filter: ids 1–8.

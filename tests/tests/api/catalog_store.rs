@@ -610,6 +610,23 @@ async fn genres_are_counted(store: &dyn CatalogStore) {
             (SCIFI, "Science Fiction", 3),
         ]
     );
+    // The admin writes of one movie keep the counts themselves.
+    let count = async |genre: i64| {
+        let genres = store.genres_with_counts().await.unwrap();
+        genres
+            .iter()
+            .find(|g| g.id.get() == genre)
+            .unwrap()
+            .movie_count
+    };
+    let added = with_genres(movie(50, "Added"), &[COMEDY]);
+    store.create_movie(&added).await.unwrap();
+    assert_eq!(count(COMEDY).await, 2);
+    let moved = with_genres(movie(50, "Added"), &[DRAMA]);
+    store.update_movie(&moved).await.unwrap();
+    assert_eq!((count(COMEDY).await, count(DRAMA).await), (1, 3));
+    assert!(store.delete_movie(movie_id(50)).await.unwrap());
+    assert_eq!(count(DRAMA).await, 2);
 }
 
 async fn people_read_back_and_rank(store: &dyn CatalogStore) {

@@ -86,6 +86,10 @@ fn to_u64(value: i64) -> u64 {
 }
 
 /// Inserts or renames genres from one JSON array of genres (`upsert_genres`, and a fill).
+/// Counts each genre's movies into `catalog_genres.movie_count` (an index-only count per genre).
+pub(super) const RECOUNT_GENRES: &str = "UPDATE catalog_genres SET movie_count = \
+     (SELECT COUNT(*) FROM catalog_movie_genres mg WHERE mg.genre_id = catalog_genres.id)";
+
 pub(super) const UPSERT_GENRES: &str = "INSERT INTO catalog_genres (id, name) \
      SELECT value ->> 'id', value ->> 'name' FROM json_each(?) \
      WHERE true ON CONFLICT (id) DO UPDATE SET name = excluded.name";
@@ -452,6 +456,14 @@ impl CatalogStore for EmbeddedCatalog {
         self.search_index().await
     }
 
+    async fn recount_genres(&self) -> Result<(), StoreError> {
+        sqlx::query(RECOUNT_GENRES)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
     async fn is_empty(&self) -> Result<bool, StoreError> {
         sqlx::query("SELECT 1 FROM catalog_movies LIMIT 1")
             .fetch_optional(&self.pool)
@@ -632,14 +644,11 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn genres_with_counts(&self) -> Result<Vec<GenreCount>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT g.id, g.name, COUNT(mg.movie_id) AS movie_count FROM catalog_genres g \
-             LEFT JOIN catalog_movie_genres mg ON mg.genre_id = g.id \
-             GROUP BY g.id, g.name ORDER BY g.name, g.id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let rows =
+            sqlx::query("SELECT id, name, movie_count FROM catalog_genres ORDER BY name, id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
         rows.iter()
             .map(|row| {
                 let id: i64 = row.try_get("id").map_err(db)?;
@@ -743,6 +752,7 @@ impl CatalogStore for EmbeddedCatalog {
                 StoreError::Conflict(_) => StoreError::Conflict("id".into()),
                 other => other,
             })?;
+        recount_genres(&mut tx).await?;
         tx.commit().await.map_err(db)
     }
 
@@ -774,6 +784,7 @@ impl CatalogStore for EmbeddedCatalog {
             count: to_u64(row.try_get("rating_count").map_err(db)?),
         };
         write_movie(&mut tx, movie, rating, false).await?;
+        recount_genres(&mut tx).await?;
         tx.commit().await.map_err(db)
     }
 
@@ -793,9 +804,18 @@ impl CatalogStore for EmbeddedCatalog {
             .await
             .map_err(db)?;
         delete_award_rows(&mut tx, Subject::Movie, id.get()).await?;
+        recount_genres(&mut tx).await?;
         tx.commit().await.map_err(db)?;
         Ok(deleted > 0)
     }
+}
+
+pub(super) async fn recount_genres(tx: &mut Transaction<'_, Sqlite>) -> Result<(), StoreError> {
+    sqlx::query(RECOUNT_GENRES)
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
+    Ok(())
 }
 
 /// [`SUMMARY_COLUMNS`] qualified with the `m` alias, for joins.

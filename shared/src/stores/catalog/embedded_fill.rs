@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use sqlx::query_builder::Separated;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use super::embedded::{db, EmbeddedCatalog, UPSERT_GENRES};
+use super::embedded::{db, recount_genres, EmbeddedCatalog, UPSERT_GENRES};
 use super::embedded_awards::{award_rows as award_rows_of, insert_award_rows, Subject};
 use super::embedded_rows::{to_json, MovieRow, PersonRow};
 use crate::domain::{Genre, Movie, Person};
@@ -142,6 +142,7 @@ pub(super) async fn fill_empty(
     )
     .await?;
     insert_award_rows(&mut tx, &award_rows).await?;
+    recount_genres(&mut tx).await?;
     // The search tables are built from these rows after the first answer, not before it.
     sqlx::query("INSERT OR IGNORE INTO catalog_search_pending (id) VALUES (1)")
         .execute(&mut *tx)

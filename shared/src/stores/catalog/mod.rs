@@ -94,6 +94,7 @@ pub trait CatalogStore: CandidateStore + AwardStore + Send + Sync {
         for person in people {
             self.upsert_person(person).await?;
         }
+        self.recount_genres().await?;
         Ok(true)
     }
 
@@ -134,8 +135,13 @@ pub trait CatalogStore: CandidateStore + AwardStore + Send + Sync {
         page: PageRequest,
     ) -> Result<Page<MovieSummary>, StoreError>;
 
-    /// Every genre with its number of movies, by name.
+    /// Every genre with its number of movies as last recounted, by name.
     async fn genres_with_counts(&self) -> Result<Vec<GenreCount>, StoreError>;
+
+    /// Counts each genre's movies into the genre itself, so [`Self::genres_with_counts`] reads
+    /// one record per genre rather than the catalog. The writers of many movies (an import, a
+    /// fill) call it when they finish; the admin writes of one movie do it themselves.
+    async fn recount_genres(&self) -> Result<(), StoreError>;
 
     async fn person(&self, id: PersonId) -> Result<Option<Person>, StoreError>;
 
@@ -153,15 +159,16 @@ pub trait CatalogStore: CandidateStore + AwardStore + Send + Sync {
 
     async fn put_settings(&self, settings: &AppSettings) -> Result<(), StoreError>;
 
-    /// Adds a movie; `Conflict` when the id is taken.
+    /// Adds a movie (genre counts included); `Conflict` when the id is taken.
     async fn create_movie(&self, movie: &Movie) -> Result<(), StoreError>;
 
     /// The next free id for a movie added on MovieVerse (a range TMDB ids do not reach).
     async fn next_user_movie_id(&self) -> Result<MovieId, StoreError>;
 
-    /// Replaces a movie's data, keeping its rating; `NotFound` when it does not exist.
+    /// Replaces a movie's data (genre counts included), keeping its rating; `NotFound` when it
+    /// does not exist.
     async fn update_movie(&self, movie: &Movie) -> Result<(), StoreError>;
 
-    /// Removes a movie; false when it did not exist.
+    /// Removes a movie (genre counts included); false when it did not exist.
     async fn delete_movie(&self, id: MovieId) -> Result<bool, StoreError>;
 }

@@ -700,7 +700,23 @@ impl CatalogStore for MongoCatalog {
 
     async fn genres_with_counts(&self) -> Result<Vec<GenreCount>, StoreError> {
         let genres = collect(self.collection(GENRES).await?.find(doc! {}).await).await?;
-        let counts: Vec<Document> = self
+        let mut result: Vec<GenreCount> = genres
+            .iter()
+            .filter_map(|d| {
+                let id = GenreId::new(integer(d, "_id"))?;
+                Some(GenreCount {
+                    id,
+                    name: d.get_str("name").unwrap_or_default().to_string(),
+                    movie_count: u64::try_from(integer(d, "movie_count")).unwrap_or(0),
+                })
+            })
+            .collect();
+        result.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        Ok(result)
+    }
+
+    async fn recount_genres(&self) -> Result<(), StoreError> {
+        let counted: Vec<Document> = self
             .collection(MOVIES)
             .await?
             .aggregate(vec![
@@ -712,28 +728,23 @@ impl CatalogStore for MongoCatalog {
             .try_collect()
             .await
             .map_err(mongo_error)?;
-        let counts: HashMap<i64, u64> = counts
+        let counts: HashMap<i64, i64> = counted
             .iter()
-            .map(|d| {
-                (
-                    integer(d, "_id"),
-                    u64::try_from(integer(d, "n")).unwrap_or(0),
+            .map(|d| (integer(d, "_id"), integer(d, "n")))
+            .collect();
+        let genres = self.collection(GENRES).await?;
+        let ids = collect(genres.find(doc! {}).projection(doc! { "_id": 1 }).await).await?;
+        for id in ids.iter().map(|d| integer(d, "_id")) {
+            let count = counts.get(&id).copied().unwrap_or(0);
+            genres
+                .update_one(
+                    doc! { "_id": id },
+                    doc! { "$set": { "movie_count": count } },
                 )
-            })
-            .collect();
-        let mut result: Vec<GenreCount> = genres
-            .iter()
-            .filter_map(|d| {
-                let id = GenreId::new(integer(d, "_id"))?;
-                Some(GenreCount {
-                    id,
-                    name: d.get_str("name").unwrap_or_default().to_string(),
-                    movie_count: counts.get(&id.get()).copied().unwrap_or(0),
-                })
-            })
-            .collect();
-        result.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        Ok(result)
+                .await
+                .map_err(mongo_error)?;
+        }
+        Ok(())
     }
 
     async fn person(&self, id: PersonId) -> Result<Option<Person>, StoreError> {
@@ -822,7 +833,7 @@ impl CatalogStore for MongoCatalog {
             .insert_one(movie_document(movie, movie.rating)?)
             .await
         {
-            Ok(_) => Ok(()),
+            Ok(_) => self.recount_genres().await,
             Err(error) if is_duplicate_key(&error) => Err(StoreError::Conflict("id".into())),
             Err(error) => Err(mongo_error(error)),
         }
@@ -862,16 +873,21 @@ impl CatalogStore for MongoCatalog {
         if result.matched_count == 0 {
             return Err(StoreError::NotFound("movie".into()));
         }
-        Ok(())
+        self.recount_genres().await
     }
 
     async fn delete_movie(&self, id: MovieId) -> Result<bool, StoreError> {
-        self.collection(MOVIES)
+        let deleted = self
+            .collection(MOVIES)
             .await?
             .delete_one(doc! { "_id": id.get() })
             .await
             .map(|result| result.deleted_count > 0)
-            .map_err(mongo_error)
+            .map_err(mongo_error)?;
+        if deleted {
+            self.recount_genres().await?;
+        }
+        Ok(deleted)
     }
 }
 
