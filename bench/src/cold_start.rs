@@ -1,8 +1,8 @@
 //! Cold start: from spawning a release function binary to its first answered invocation,
 //! through our Runtime API, in three configurations; and the size of each binary.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -14,10 +14,11 @@ use crate::resources::Resources;
 use crate::runtime_api::{Answer, RuntimeApi};
 use crate::Fallible;
 
-/// Target: first answer within this, with the embedded default.
+/// Target: first answer within this, with the embedded default in a data dir used before.
 const COLD_START_TARGET: Duration = Duration::from_millis(50);
-/// Target: stripped release binaries up to this size.
-const SIZE_TARGET_BYTES: u64 = 10 * 1024 * 1024;
+/// Target: first answer within this, with the embedded default in a new data dir (migrations,
+/// keys and the sample's rows included).
+const FIRST_START_TARGET: Duration = Duration::from_millis(30);
 /// A start slower than this is a hang, not a figure.
 const START_LIMIT: Duration = Duration::from_secs(30);
 
@@ -47,12 +48,16 @@ impl Setup {
     }
 }
 
+/// The largest resident set any start of each function reached, in bytes, by function name.
+pub type PeakRss = BTreeMap<&'static str, u64>;
+
 pub async fn measure_all(
     config: &BenchConfig,
     resources: &Resources,
     app: &App,
     report: &mut Report,
-) -> Fallible<()> {
+) -> Fallible<PeakRss> {
+    let mut peaks = PeakRss::new();
     let functions = [
         Function {
             name: "movies",
@@ -85,8 +90,10 @@ pub async fn measure_all(
             continue;
         }
         for setup in [Setup::EmbeddedFresh, Setup::EmbeddedWarm, Setup::Production] {
-            let row = cold_starts(config, resources, &binary, function, setup).await?;
+            let (row, peak) = cold_starts(config, resources, &binary, function, setup).await?;
             report.push(row);
+            let highest = peaks.entry(function.name).or_default();
+            *highest = (*highest).max(peak);
         }
     }
     for name in ["movies", "people", "reviews", "auth", "profiles", "seed"] {
@@ -96,7 +103,7 @@ pub async fn measure_all(
         "seed has no cold-start row: it is a scheduled importer, its first invocation is an import"
             .into(),
     );
-    Ok(())
+    Ok(peaks)
 }
 
 async fn cold_starts(
@@ -105,9 +112,9 @@ async fn cold_starts(
     binary: &Path,
     function: &Function,
     setup: Setup,
-) -> Fallible<Row> {
+) -> Fallible<(Row, u64)> {
     let check = format!("cold start {} ({})", function.name, setup.label());
-    let event = api_gateway_event(&function.path);
+    let event = crate::events::get(&function.path);
     let shared_dir = tempfile::tempdir()?;
     if matches!(setup, Setup::EmbeddedWarm) {
         // One unmeasured start prepares the directory.
@@ -121,6 +128,7 @@ async fn cold_starts(
     }
     let mut times = Vec::with_capacity(config.cold_runs);
     let mut statuses = Vec::new();
+    let mut peak = 0;
     for _ in 0..config.cold_runs {
         let fresh_dir = tempfile::tempdir()?;
         let env = match setup {
@@ -129,11 +137,16 @@ async fn cold_starts(
             Setup::Production => production_env(resources, fresh_dir.path(), false),
         };
         match start_once(binary, function.name, &event, &env).await? {
-            Started::Answered { after, status } => {
+            Started::Answered {
+                after,
+                status,
+                peak_rss,
+            } => {
                 times.push(after);
                 statuses.push(status);
+                peak = peak.max(peak_rss);
             }
-            Started::Failed(reason) => return Ok(Row::failed(check, reason)),
+            Started::Failed(reason) => return Ok((Row::failed(check, reason), peak)),
         }
     }
     statuses.sort_unstable();
@@ -151,25 +164,29 @@ async fn cold_starts(
         times.len(),
         statuses.join("/")
     );
-    Ok(match setup {
-        Setup::Production => Row::info(check, measured, "lazy pools: first query connects".into()),
-        _ => Row::target(
-            check,
-            measured,
-            format!("≤ {}", ms(COLD_START_TARGET)),
-            if median <= COLD_START_TARGET {
-                Verdict::Pass
-            } else {
-                Verdict::Fail
-            },
-        ),
-    })
+    let target = match setup {
+        Setup::EmbeddedFresh => FIRST_START_TARGET,
+        Setup::EmbeddedWarm => COLD_START_TARGET,
+        Setup::Production => {
+            let row = Row::info(check, measured, "lazy pools: first query connects".into());
+            return Ok((row, peak));
+        }
+    };
+    let verdict = if median <= target {
+        Verdict::Pass
+    } else {
+        Verdict::Fail
+    };
+    let row = Row::target(check, measured, format!("≤ {}", ms(target)), verdict);
+    Ok((row, peak))
 }
 
 enum Started {
     Answered {
         after: Duration,
         status: Option<u16>,
+        /// Peak resident set of the process when it had answered.
+        peak_rss: u64,
     },
     Failed(String),
 }
@@ -181,34 +198,22 @@ async fn start_once(
     event: &Bytes,
     env: &[(String, String)],
 ) -> Fallible<Started> {
-    let api = RuntimeApi::start(name, event.clone()).await?;
+    let api = RuntimeApi::once(name, event.clone()).await?;
     let work_dir = tempfile::tempdir()?;
-    let mut command = tokio::process::Command::new(binary);
-    command
-        .env_clear()
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .env("AWS_LAMBDA_RUNTIME_API", api.addr.to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", name)
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
-        .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}"))
-        // No `.env` of the checkout can leak into a start.
-        .current_dir(work_dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true);
     let started = Instant::now();
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-    let answer = api.answer(START_LIMIT).await;
+    let mut child = crate::launch::spawn(binary, name, api.addr, env, work_dir.path())?;
+    let answer = api.first_answer(START_LIMIT).await;
+    let peak_rss = child
+        .id()
+        .and_then(crate::process::peak_rss)
+        .unwrap_or_default();
     let _ = child.kill().await;
+    api.stop().await;
     Ok(match answer {
         Some(Answer::Response { at, status }) => Started::Answered {
             after: at.duration_since(started),
             status,
+            peak_rss,
         },
         Some(Answer::Error { body, .. }) => Started::Failed(format!("invocation error: {body}")),
         None => Started::Failed(format!("no answer within {}", ms(START_LIMIT))),
@@ -222,55 +227,39 @@ fn embedded_env(data_dir: &Path) -> Vec<(String, String)> {
     )]
 }
 
+/// Binary sizes are information: the 10 MB target was retired (issue #20).
 fn size_row(binary: &PathBuf, name: &str) -> Row {
     let check = format!("size of {name} (release, stripped)");
-    match std::fs::metadata(binary) {
-        Ok(meta) => Row::target(
-            check,
-            format!("{:.1} MB", meta.len() as f64 / (1024.0 * 1024.0)),
-            "≤ 10.0 MB".into(),
-            if meta.len() <= SIZE_TARGET_BYTES {
-                Verdict::Pass
-            } else {
-                Verdict::Fail
-            },
-        ),
-        Err(_) => Row::failed(check, format!("{} is not built", binary.display())),
-    }
+    let Ok(meta) = std::fs::metadata(binary) else {
+        return Row::failed(check, format!("{} is not built", binary.display()));
+    };
+    let zipped = match zipped_size(binary) {
+        Some(bytes) => format!("{:.1} MB zipped", mb(bytes)),
+        None => "zipped size unknown".to_string(),
+    };
+    Row::info(
+        check,
+        format!("{:.1} MB", mb(meta.len())),
+        format!("{zipped} (the Lambda upload)"),
+    )
 }
 
-/// An API Gateway HTTP API (payload 2.0) GET event, as `events/*.json` are.
-fn api_gateway_event(path: &str) -> Bytes {
-    let event = serde_json::json!({
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": {
-            "accept": "application/json",
-            "host": "bench.execute-api.us-east-1.amazonaws.com",
-            "user-agent": "movieverse-bench",
-            "x-forwarded-for": "192.0.2.10"
-        },
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "bench",
-            "domainName": "bench.execute-api.us-east-1.amazonaws.com",
-            "domainPrefix": "bench",
-            "http": {
-                "method": "GET",
-                "path": path,
-                "protocol": "HTTP/1.1",
-                "sourceIp": "192.0.2.10",
-                "userAgent": "movieverse-bench"
-            },
-            "requestId": "bench",
-            "routeKey": "$default",
-            "stage": "$default",
-            "time": "24/Nov/2026:00:00:00 +0000",
-            "timeEpoch": 1_795_478_400_000_u64
-        },
-        "isBase64Encoded": false
-    });
-    Bytes::from(event.to_string())
+/// The binary deflated as `cargo lambda build --output-format zip` packs it (gzip and zip share
+/// deflate; the headers differ by a few bytes).
+fn zipped_size(binary: &Path) -> Option<u64> {
+    let output = std::process::Command::new("gzip")
+        .arg("-6")
+        .arg("-c")
+        .arg(binary)
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| u64::try_from(output.stdout.len()).ok())
+        .flatten()
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
 }

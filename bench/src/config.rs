@@ -13,6 +13,10 @@ pub struct BenchConfig {
     pub mongodb_uri: String,
     /// Where the release function binaries are (`target/release`).
     pub bin_dir: PathBuf,
+    /// The repository's sample API Gateway events (`events/`).
+    pub events_dir: PathBuf,
+    /// The SAM template whose `MemorySize`s the memory rows check (`template.yaml`).
+    pub template: PathBuf,
     /// Concurrency levels: every load and its floor runs at each one.
     pub connections: Vec<u32>,
     /// Length of each measured load run.
@@ -72,6 +76,12 @@ impl BenchConfig {
                     .unwrap_or_else(|| PathBuf::from("target/release")),
             )
             .map_err(|e| format!("BENCH_BIN_DIR: {e}"))?,
+            events_dir: var("BENCH_EVENTS_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("events")),
+            template: var("BENCH_TEMPLATE")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("template.yaml")),
             connections,
             duration: Duration::from_secs(secs("BENCH_DURATION_SECS", 10)?),
             warmup: Duration::from_secs(secs("BENCH_WARMUP_SECS", 2)?),

@@ -26,6 +26,10 @@ use crate::Fallible;
 pub const MOVIE: i64 = 550;
 /// Reviews on it: more than one page (20), so the first page is a full page and `total` counts.
 const REVIEWS: usize = 25;
+/// The password of every seeded account (`bench_reader_0` …), for the login invocations.
+pub const PASSWORD: &str = "bench-only password 42";
+/// The first seeded account's username.
+pub const FIRST_READER: &str = "bench_reader_0";
 /// A signing key for the bench's own state and the production cold starts (never a real one).
 pub const JWT_SECRET: &str = "movieverse-bench-signing-key-not-a-secret-0123456789";
 
@@ -120,7 +124,7 @@ pub fn production_env(
 }
 
 /// Stores the sample's movie and its first credited people; returns one of those people.
-async fn seed_catalog(state: &AppState, movie: MovieId) -> Fallible<i64> {
+pub async fn seed_catalog(state: &AppState, movie: MovieId) -> Fallible<i64> {
     let sample = SampleSource::bundled()?;
     let details = sample.movie(movie).await?;
     let catalog = state.catalog()?;
@@ -137,7 +141,7 @@ async fn seed_catalog(state: &AppState, movie: MovieId) -> Fallible<i64> {
 /// Accounts through the accounts store, as registration makes them (one real argon2id hash,
 /// shared: these accounts never log in).
 async fn seed_accounts(state: &AppState) -> Fallible<Vec<UserId>> {
-    let hash = password::hash(&Password::parse("bench-only password 42".into())?)
+    let hash = password::hash(&Password::parse(PASSWORD.into())?)
         .await
         .map_err(|e| format!("hashing: {e:?}"))?;
     let accounts = state.accounts()?;

@@ -3,16 +3,24 @@
 //! Serves the movies and reviews routers (the very routers the Lambda functions run) over the
 //! production stores on loopback, loads them with `wrk`, and puts each figure next to its floor:
 //! a raw Redis `GET` of the same cached bytes (`redis-benchmark`), the same SQL issued directly
-//! (a sqlx loop here), and the start of each release function binary through a Lambda Runtime
-//! API of our own. `bench/run.sh` installs the tools, builds, starts what is missing and calls
-//! this binary; see it for the settings.
+//! (a sqlx loop here), a raw read of the embedded cache's row. Then the release function
+//! binaries through a Lambda Runtime API of our own: invoked back to back (CPU per invocation
+//! next to the direct figure, peak memory against `template.yaml`) and started cold.
+//! `bench/run.sh` installs the tools, builds, starts what is missing and calls this binary; see
+//! it for the settings.
 
 mod breakdown;
 mod cold_start;
 mod config;
 mod cpu;
+mod embedded_read;
+mod events;
 mod fixtures;
+mod lambda_path;
+mod launch;
 mod load;
+mod memory;
+mod process;
 mod report;
 mod resources;
 mod runtime_api;
@@ -20,6 +28,7 @@ mod server;
 mod sql_floor;
 mod stats;
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use config::BenchConfig;
@@ -89,12 +98,35 @@ async fn measure(config: &BenchConfig, resources: &Resources) -> Fallible<Report
     }
     let mut report = Report::default();
     let app = fixtures::App::start(config, resources).await?;
+    let (mut direct_cached, mut direct_reviews) = (None, None);
     for &connections in &config.connections {
-        load::cached_read(config, &app, connections, &mut report).await?;
-        load::reviews_read(config, &app, connections, &mut report).await?;
+        let cached = load::cached_read(config, &app, connections, &mut report).await?;
+        let reviews = load::reviews_read(config, &app, connections, &mut report).await?;
+        // A container takes one request at a time: the Lambda path is judged against 1 conn.
+        if connections == 1 {
+            (direct_cached, direct_reviews) = (cached, reviews);
+        }
     }
-    cold_start::measure_all(config, resources, &app, &mut report).await?;
+    embedded_read::cached_read(config, &mut report).await?;
+    let load_peaks = lambda_path::measure_all(
+        config,
+        resources,
+        &app,
+        direct_cached,
+        direct_reviews,
+        &mut report,
+    )
+    .await?;
+    let start_peaks = cold_start::measure_all(config, resources, &app, &mut report).await?;
     app.stop().await;
+    let mut peaks: BTreeMap<&'static str, memory::Peaks> = BTreeMap::new();
+    for (name, peak) in load_peaks {
+        peaks.entry(name).or_default().load_run = Some(peak);
+    }
+    for (name, peak) in start_peaks {
+        peaks.entry(name).or_default().cold_start = Some(peak);
+    }
+    memory::rows(&peaks, &config.template, &mut report)?;
     Ok(report)
 }
 

@@ -35,19 +35,26 @@ impl Row {
         floor_p50: Duration,
         target: f64,
     ) -> Self {
-        let ratio = if floor_p50.is_zero() {
-            f64::INFINITY
-        } else {
-            p50.as_secs_f64() / floor_p50.as_secs_f64()
-        };
+        let measured = format!(
+            "p50 {} p99 {} {:.0} req/s",
+            ms(latency.p50),
+            ms(latency.p99),
+            latency.per_second
+        );
+        Self::judged(check, measured, reference, ratio(p50, floor_p50), target)
+    }
+
+    /// A figure next to its reference, judged by their `ratio`.
+    pub fn judged(
+        check: String,
+        measured: String,
+        reference: String,
+        ratio: f64,
+        target: f64,
+    ) -> Self {
         Self {
             check,
-            measured: format!(
-                "p50 {} p99 {} {:.0} req/s",
-                ms(latency.p50),
-                ms(latency.p99),
-                latency.per_second
-            ),
+            measured,
             reference,
             ratio: format!("{ratio:.2}×"),
             target: format!("≤ {target}×"),
@@ -79,6 +86,10 @@ impl Row {
             target: String::new(),
             verdict: Verdict::Info,
         }
+    }
+
+    pub fn set_reference(&mut self, reference: String) {
+        self.reference = reference;
     }
 
     /// A check that could not be measured: a failure, with why.
@@ -179,6 +190,15 @@ impl Report {
             let _ = writeln!(out, "note: {note}");
         }
         out
+    }
+}
+
+/// How many times `reference` `measured` is (infinite over a zero reference).
+pub fn ratio(measured: Duration, reference: Duration) -> f64 {
+    if reference.is_zero() {
+        f64::INFINITY
+    } else {
+        measured.as_secs_f64() / reference.as_secs_f64()
     }
 }
 

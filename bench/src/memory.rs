@@ -1,0 +1,124 @@
+//! Memory: the peak resident set of each function over its load run and its cold starts, the
+//! Lambda `MemorySize` that leaves 2× headroom over it, and whether `template.yaml` gives that.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_yaml::Value;
+
+use crate::report::{Report, Row, Verdict};
+use crate::Fallible;
+
+/// Lambda's smallest memory size; sizes go up in 1 MB steps from there.
+const LAMBDA_MIN_MB: u64 = 128;
+/// Headroom over the measured peak (allocator growth, larger answers, the runtime's own pages).
+const HEADROOM: u64 = 2;
+const MIB: u64 = 1024 * 1024;
+
+/// What one function's processes reached.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Peaks {
+    pub load_run: Option<u64>,
+    pub cold_start: Option<u64>,
+}
+
+/// One row per function: peaks, the size they call for, and the size the template sets.
+pub fn rows(
+    peaks: &BTreeMap<&'static str, Peaks>,
+    template: &Path,
+    report: &mut Report,
+) -> Fallible<()> {
+    let text = std::fs::read_to_string(template)
+        .map_err(|e| format!("cannot read {}: {e}", template.display()))?;
+    let template: Value = serde_yaml::from_str(&text)?;
+    for (name, peak) in peaks {
+        let check = format!("memory of {name}: peak RSS");
+        let highest = peak.load_run.max(peak.cold_start);
+        let Some(highest) = highest else {
+            report.push(Row::failed(check, "not measured".into()));
+            continue;
+        };
+        let needed = memory_size_for(highest);
+        let measured = format!(
+            "load run {}, cold start {}",
+            in_mb(peak.load_run),
+            in_mb(peak.cold_start)
+        );
+        let target = format!("MemorySize ≥ {needed} MB (2× peak)");
+        match memory_size(&template, name) {
+            Some(set) => {
+                let verdict = if set >= needed {
+                    Verdict::Pass
+                } else {
+                    Verdict::Fail
+                };
+                let mut row = Row::target(check, measured, target, verdict);
+                row.set_reference(format!("template.yaml: {set} MB"));
+                report.push(row);
+            }
+            None => report.push(Row::failed(
+                check,
+                format!("{measured}; template.yaml sets no MemorySize for {name}"),
+            )),
+        }
+    }
+    Ok(())
+}
+
+/// The smallest valid Lambda memory size with [`HEADROOM`] over `peak_bytes`.
+fn memory_size_for(peak_bytes: u64) -> u64 {
+    (peak_bytes * HEADROOM).div_ceil(MIB).max(LAMBDA_MIN_MB)
+}
+
+fn in_mb(bytes: Option<u64>) -> String {
+    bytes.map_or("-".into(), |b| format!("{:.1} MB", b as f64 / MIB as f64))
+}
+
+/// The `MemorySize` of the function whose binary is `name`: its own, else the Globals'.
+fn memory_size(template: &Value, name: &str) -> Option<u64> {
+    let own = template
+        .get("Resources")
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flat_map(|resources| resources.values())
+        .find(|resource| {
+            resource
+                .get("Metadata")
+                .and_then(|m| m.get("BuildProperties"))
+                .and_then(|b| b.get("Binary"))
+                .and_then(Value::as_str)
+                == Some(name)
+        })
+        .and_then(|resource| resource.get("Properties"))
+        .and_then(|properties| properties.get("MemorySize"))
+        .and_then(Value::as_u64);
+    own.or_else(|| {
+        template
+            .get("Globals")
+            .and_then(|g| g.get("Function"))
+            .and_then(|f| f.get("MemorySize"))
+            .and_then(Value::as_u64)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_have_headroom_and_lambdas_minimum() {
+        assert_eq!(memory_size_for(20 * MIB), 128);
+        assert_eq!(memory_size_for(70 * MIB), 140);
+        assert_eq!(memory_size_for(70 * MIB + 1), 141);
+    }
+
+    #[test]
+    fn a_functions_own_memory_size_wins_over_the_globals() {
+        let template: Value = serde_yaml::from_str(
+            "Globals:\n  Function:\n    MemorySize: 256\nResources:\n  A:\n    Metadata:\n      BuildProperties:\n        Binary: seed\n    Properties:\n      MemorySize: 512\n      Policy: !Ref X\n  B:\n    Metadata:\n      BuildProperties:\n        Binary: movies\n    Properties: {}\n",
+        )
+        .unwrap();
+        assert_eq!(memory_size(&template, "seed"), Some(512));
+        assert_eq!(memory_size(&template, "movies"), Some(256));
+    }
+}
