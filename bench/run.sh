@@ -3,10 +3,14 @@
 #   - GET /movies/{id} from the Redis cache vs a raw Redis GET of the same bytes (wrk vs
 #     redis-benchmark, same connections),
 #   - GET /movies/{id}/reviews (MariaDB) vs the same SQL issued directly (a sqlx loop),
-#   - cold start of each release function binary through a local Lambda Runtime API,
-#   - release binary sizes, and CPU time per request.
+#   - GET /movies/{id} from the embedded cache (SQLite) vs a raw read of its row,
+#   - the Lambda path: the movies and reviews release binaries invoked back to back through a
+#     local Lambda Runtime API with API Gateway v2 events (events/), CPU per invocation vs direct,
+#   - peak RSS of each function (load run and cold start) vs template.yaml's MemorySize,
+#   - cold start of each release function binary through the same Runtime API,
+#   - release binary sizes (and zipped), and CPU time per request.
 #
-# Usage: bench/run.sh            (about 3 minutes after the release build)
+# Usage: bench/run.sh            (about 5 minutes after the release build)
 # Knobs: BENCH_CONNECTIONS=1,8  BENCH_DURATION_SECS=10  BENCH_WARMUP_SECS=2  BENCH_COLD_RUNS=7
 # Services: PostgreSQL, MariaDB and Redis as in scripts/test.sh (MV_PG_URL, MV_MYSQL_URL,
 # MV_REDIS_URL override); nx-27017 (the MongoDB stand-in) is started here on a free port.
