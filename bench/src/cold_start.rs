@@ -12,6 +12,7 @@ use crate::fixtures::{production_env, App};
 use crate::report::{ms, Report, Row, Verdict};
 use crate::resources::Resources;
 use crate::runtime_api::{Answer, RuntimeApi};
+use crate::template::Template;
 use crate::Fallible;
 
 /// Target: first answer within this, with the embedded default in a data dir used before.
@@ -123,6 +124,7 @@ async fn cold_starts(
             function.name,
             &event,
             &embedded_env(shared_dir.path()),
+            &config.template,
         )
         .await?;
     }
@@ -136,7 +138,7 @@ async fn cold_starts(
             Setup::EmbeddedWarm => embedded_env(shared_dir.path()),
             Setup::Production => production_env(resources, fresh_dir.path(), false),
         };
-        match start_once(binary, function.name, &event, &env).await? {
+        match start_once(binary, function.name, &event, &env, &config.template).await? {
             Started::Answered {
                 after,
                 status,
@@ -197,11 +199,12 @@ async fn start_once(
     name: &str,
     event: &Bytes,
     env: &[(String, String)],
+    template: &Template,
 ) -> Fallible<Started> {
     let api = RuntimeApi::once(name, event.clone()).await?;
     let work_dir = tempfile::tempdir()?;
     let started = Instant::now();
-    let mut child = crate::launch::spawn(binary, name, api.addr, env, work_dir.path())?;
+    let mut child = crate::launch::spawn(binary, name, api.addr, env, work_dir.path(), template)?;
     let answer = api.first_answer(START_LIMIT).await;
     let peak_rss = child
         .id()

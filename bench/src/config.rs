@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::template::Template;
+
 /// Every knob of a run. Each has a default so `bench/run.sh` alone is the whole command.
 #[derive(Debug, Clone)]
 pub struct BenchConfig {
@@ -15,8 +17,9 @@ pub struct BenchConfig {
     pub bin_dir: PathBuf,
     /// The repository's sample API Gateway events (`events/`).
     pub events_dir: PathBuf,
-    /// The SAM template whose `MemorySize`s the memory rows check (`template.yaml`).
-    pub template: PathBuf,
+    /// The SAM template (`template.yaml`): the memory rows check its `MemorySize`s, and every
+    /// function process gets the plain environment variables it sets.
+    pub template: Template,
     /// Concurrency levels: every load and its floor runs at each one.
     pub connections: Vec<u32>,
     /// Length of each measured load run.
@@ -79,9 +82,12 @@ impl BenchConfig {
             events_dir: var("BENCH_EVENTS_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("events")),
-            template: var("BENCH_TEMPLATE")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("template.yaml")),
+            template: Template::load(
+                &var("BENCH_TEMPLATE")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| PathBuf::from("template.yaml")),
+            )
+            .map_err(|e| e.to_string())?,
             connections,
             duration: Duration::from_secs(secs("BENCH_DURATION_SECS", 10)?),
             warmup: Duration::from_secs(secs("BENCH_WARMUP_SECS", 2)?),

@@ -15,6 +15,7 @@ use crate::report::{ms, ratio, Report, Row};
 use crate::resources::Resources;
 use crate::runtime_api::RuntimeApi;
 use crate::stats::{summarise, Latency};
+use crate::template::Template;
 use crate::Fallible;
 
 /// The in-flight invocation when a run closes must be answered within this.
@@ -32,19 +33,20 @@ pub struct LambdaRun {
     pub failures: u64,
 }
 
-/// Starts `binary` with `env`, invokes it with `event` for `warmup` unmeasured, then for
+/// Starts `binary` with `env` (and what `template` sets for it), invokes it with `event` for `warmup` unmeasured, then for
 /// `duration` measured. `Err` for what kept the run from happening at all.
 pub async fn invoke_back_to_back(
     binary: &Path,
     name: &str,
     event: Bytes,
     env: &[(String, String)],
+    template: &Template,
     warmup: Duration,
     duration: Duration,
 ) -> Fallible<LambdaRun> {
     let api = RuntimeApi::stream(name, event).await?;
     let work_dir = tempfile::tempdir()?;
-    let mut child = crate::launch::spawn(binary, name, api.addr, env, work_dir.path())?;
+    let mut child = crate::launch::spawn(binary, name, api.addr, env, work_dir.path(), template)?;
     let outcome = measure(&api, child.id(), warmup, duration).await;
     let _ = child.kill().await;
     api.stop().await;
@@ -175,7 +177,16 @@ async fn run(
     if !binary.is_file() {
         return Err(format!("{} is not built", binary.display()).into());
     }
-    invoke_back_to_back(&binary, name, event, &env, config.warmup, duration).await
+    invoke_back_to_back(
+        &binary,
+        name,
+        event,
+        &env,
+        &config.template,
+        config.warmup,
+        duration,
+    )
+    .await
 }
 
 fn judged_row(check: String, run: &LambdaRun, direct: Option<Direct>) -> Row {

@@ -5,21 +5,25 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Stdio;
 
+use crate::template::Template;
 use crate::Fallible;
 
-/// Spawns `binary` (function `name`) against the Runtime API at `api`, with `env` and nothing
-/// else, in `work_dir` (so no `.env` of the checkout leaks in). Its logs go nowhere: writing
-/// them is part of the cost measured, reading them is not.
+/// Spawns `binary` (function `name`) against the Runtime API at `api`, with the variables
+/// `template.yaml` sets for it, `env` and nothing else, in `work_dir` (so no `.env` of the
+/// checkout leaks in). Its logs go nowhere: writing them is part of the cost measured, reading
+/// them is not.
 pub fn spawn(
     binary: &Path,
     name: &str,
     api: SocketAddr,
     env: &[(String, String)],
     work_dir: &Path,
+    template: &Template,
 ) -> Fallible<tokio::process::Child> {
     let mut command = tokio::process::Command::new(binary);
     command
         .env_clear()
+        .envs(template.environment(name))
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .env("AWS_LAMBDA_RUNTIME_API", api.to_string())
         .env("AWS_LAMBDA_FUNCTION_NAME", name)

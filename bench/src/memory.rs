@@ -2,12 +2,9 @@
 //! Lambda `MemorySize` that leaves 2× headroom over it, and whether `template.yaml` gives that.
 
 use std::collections::BTreeMap;
-use std::path::Path;
-
-use serde_yaml::Value;
 
 use crate::report::{Report, Row, Verdict};
-use crate::Fallible;
+use crate::template::Template;
 
 /// Lambda's smallest memory size; sizes go up in 1 MB steps from there.
 const LAMBDA_MIN_MB: u64 = 128;
@@ -23,14 +20,7 @@ pub struct Peaks {
 }
 
 /// One row per function: peaks, the size they call for, and the size the template sets.
-pub fn rows(
-    peaks: &BTreeMap<&'static str, Peaks>,
-    template: &Path,
-    report: &mut Report,
-) -> Fallible<()> {
-    let text = std::fs::read_to_string(template)
-        .map_err(|e| format!("cannot read {}: {e}", template.display()))?;
-    let template: Value = serde_yaml::from_str(&text)?;
+pub fn rows(peaks: &BTreeMap<&'static str, Peaks>, template: &Template, report: &mut Report) {
     for (name, peak) in peaks {
         let check = format!("memory of {name}: peak RSS");
         let highest = peak.load_run.max(peak.cold_start);
@@ -45,7 +35,7 @@ pub fn rows(
             in_mb(peak.cold_start)
         );
         let target = format!("MemorySize ≥ {needed} MB (2× peak)");
-        match memory_size(&template, name) {
+        match template.memory_size(name) {
             Some(set) => {
                 let verdict = if set >= needed {
                     Verdict::Pass
@@ -62,7 +52,6 @@ pub fn rows(
             )),
         }
     }
-    Ok(())
 }
 
 /// The smallest valid Lambda memory size with [`HEADROOM`] over `peak_bytes`.
@@ -72,33 +61,6 @@ fn memory_size_for(peak_bytes: u64) -> u64 {
 
 fn in_mb(bytes: Option<u64>) -> String {
     bytes.map_or("-".into(), |b| format!("{:.1} MB", b as f64 / MIB as f64))
-}
-
-/// The `MemorySize` of the function whose binary is `name`: its own, else the Globals'.
-fn memory_size(template: &Value, name: &str) -> Option<u64> {
-    let own = template
-        .get("Resources")
-        .and_then(Value::as_mapping)
-        .into_iter()
-        .flat_map(|resources| resources.values())
-        .find(|resource| {
-            resource
-                .get("Metadata")
-                .and_then(|m| m.get("BuildProperties"))
-                .and_then(|b| b.get("Binary"))
-                .and_then(Value::as_str)
-                == Some(name)
-        })
-        .and_then(|resource| resource.get("Properties"))
-        .and_then(|properties| properties.get("MemorySize"))
-        .and_then(Value::as_u64);
-    own.or_else(|| {
-        template
-            .get("Globals")
-            .and_then(|g| g.get("Function"))
-            .and_then(|f| f.get("MemorySize"))
-            .and_then(Value::as_u64)
-    })
 }
 
 #[cfg(test)]
@@ -112,13 +74,4 @@ mod tests {
         assert_eq!(memory_size_for(70 * MIB + 1), 141);
     }
 
-    #[test]
-    fn a_functions_own_memory_size_wins_over_the_globals() {
-        let template: Value = serde_yaml::from_str(
-            "Globals:\n  Function:\n    MemorySize: 256\nResources:\n  A:\n    Metadata:\n      BuildProperties:\n        Binary: seed\n    Properties:\n      MemorySize: 512\n      Policy: !Ref X\n  B:\n    Metadata:\n      BuildProperties:\n        Binary: movies\n    Properties: {}\n",
-        )
-        .unwrap();
-        assert_eq!(memory_size(&template, "seed"), Some(512));
-        assert_eq!(memory_size(&template, "movies"), Some(256));
-    }
 }
