@@ -35,7 +35,11 @@ impl Template {
                 .and_then(Value::as_mapping)
                 .into_iter()
                 .flatten()
-                .filter_map(|(key, value)| Some((key.as_str()?.into(), value.as_str()?.into())))
+                .filter_map(|(key, value)| match value {
+                    // Not `as_str`, which would also read the name inside a `!Ref`.
+                    Value::String(value) => Some((key.as_str()?.to_string(), value.clone())),
+                    _ => None,
+                })
                 .collect::<Vec<(String, String)>>()
         };
         let mut env: Vec<(String, String)> = self.globals().map(variables).unwrap_or_default();
