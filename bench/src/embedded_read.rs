@@ -31,8 +31,8 @@ pub async fn cached_read(config: &BenchConfig, report: &mut Report) -> Fallible<
     )]
     .into_iter()
     .collect();
-    let state = AppState::from_settings(RawSettings::merge(&env, SecretSource::None).into_settings())
-        .await;
+    let state =
+        AppState::from_settings(RawSettings::merge(&env, SecretSource::None).into_settings()).await;
     let movie = shared::domain::MovieId::new(MOVIE).ok_or("bad movie id")?;
     crate::fixtures::seed_catalog(&state, movie).await?;
     let served = crate::server::serve(movies::router(state.clone())).await?;

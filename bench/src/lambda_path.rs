@@ -191,7 +191,10 @@ async fn run(
 
 fn judged_row(check: String, run: &LambdaRun, direct: Option<Direct>) -> Row {
     if run.failures > 0 {
-        return Row::failed(check, format!("{} invocations not answered 2xx", run.failures));
+        return Row::failed(
+            check,
+            format!("{} invocations not answered 2xx", run.failures),
+        );
     }
     let Some(direct) = direct else {
         return Row::info(

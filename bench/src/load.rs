@@ -283,7 +283,12 @@ async fn redis_get(url: &str, key: &str) -> Fallible<Option<Vec<u8>>> {
     Ok(redis::cmd("GET").arg(key).query_async(&mut conn).await?)
 }
 
-pub async fn wrk_direct(url: &str, connections: u32, warmup: Duration, duration: Duration) -> Fallible<Option<Direct>> {
+pub async fn wrk_direct(
+    url: &str,
+    connections: u32,
+    warmup: Duration,
+    duration: Duration,
+) -> Fallible<Option<Direct>> {
     let _ = wrk(url, connections, warmup).await?;
     let run = wrk(url, connections, duration).await?;
     Ok((run.failures == 0).then(|| run.direct()))

@@ -73,5 +73,4 @@ mod tests {
         assert_eq!(memory_size_for(70 * MIB), 140);
         assert_eq!(memory_size_for(70 * MIB + 1), 141);
     }
-
 }

@@ -246,7 +246,8 @@ mod tests {
 
     #[test]
     fn reads_the_status_of_a_response_event() {
-        let event = br#"{"statusCode":200,"headers":{"a":"b"},"body":"{\"x\":1}","isBase64Encoded":false}"#;
+        let event =
+            br#"{"statusCode":200,"headers":{"a":"b"},"body":"{\"x\":1}","isBase64Encoded":false}"#;
         assert_eq!(api_gateway_status(event), Some(200));
         assert_eq!(api_gateway_status(b"{}"), None);
     }

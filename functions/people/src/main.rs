@@ -11,5 +11,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     // invocation, which the JSON log format formats and parses back into every line written
     // inside it, the access line too (README, "Performance"). Lambda's START and END lines
     // already carry the invocation's request id.
-    Runtime::new(Adapter::from(people::router(state))).run().await
+    Runtime::new(Adapter::from(people::router(state)))
+        .run()
+        .await
 }
