@@ -841,3 +841,20 @@ async fn counts_stop_past_the_deepest_page() {
         .unwrap();
     assert_eq!(first.total_pages, 500);
 }
+
+/// A MongoDB catalog written before genre counts were kept has genres without a count: the
+/// first read counts them instead of showing every genre empty.
+#[tokio::test]
+async fn genres_without_a_kept_count_are_counted_on_first_read() {
+    let Some(app) = Adapter::MongoDb.app().await else {
+        return;
+    };
+    let store = app.state.catalog().expect("catalog");
+    store.upsert_genres(&all_genres()).await.unwrap();
+    for movie in sample() {
+        store.upsert_movie(&movie).await.unwrap();
+    }
+    let genres = store.genres_with_counts().await.unwrap();
+    let action = genres.iter().find(|g| g.id.get() == ACTION).unwrap();
+    assert_eq!(action.movie_count, 4);
+}

@@ -699,7 +699,14 @@ impl CatalogStore for MongoCatalog {
     }
 
     async fn genres_with_counts(&self) -> Result<Vec<GenreCount>, StoreError> {
-        let genres = collect(self.collection(GENRES).await?.find(doc! {}).await).await?;
+        let read = || async { collect(self.collection(GENRES).await?.find(doc! {}).await).await };
+        let mut genres = read().await?;
+        // A genre never counted (a database from before counts were kept, or a genre an
+        // interrupted import added) is counted once here rather than shown as empty.
+        if genres.iter().any(|d| !d.contains_key("movie_count")) {
+            self.recount_genres().await?;
+            genres = read().await?;
+        }
         let mut result: Vec<GenreCount> = genres
             .iter()
             .filter_map(|d| {
