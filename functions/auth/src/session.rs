@@ -124,8 +124,9 @@ pub async fn login(
     ip: ClientIp,
     Json(body): Json<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
+    // The length as sent, which the OpenAPI document's `maxLength` bounds.
     let login = body.login.trim();
-    if login.is_empty() || login.chars().count() > MAX_LOGIN_CHARS {
+    if login.is_empty() || body.login.chars().count() > MAX_LOGIN_CHARS {
         return Err(ApiError::validation(
             "login",
             format!("must be a username or an email of 1–{MAX_LOGIN_CHARS} characters"),

@@ -52,11 +52,12 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(text: &str) -> Result<Self, String> {
-        let text = text.trim();
         const INVALID: &str = "must be an email address like name@example.com";
+        // The length as sent, which is what the OpenAPI document's `maxLength` bounds.
         if text.chars().count() > MAX_EMAIL_CHARS {
             return Err(format!("must be at most {MAX_EMAIL_CHARS} characters"));
         }
+        let text = text.trim();
         if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(INVALID.into());
         }
@@ -127,5 +128,9 @@ mod tests {
         }
         let long = format!("{}@example.org", "a".repeat(65));
         assert!(Email::parse(&long).is_err());
+        // 254 characters once trimmed, 255 as sent: the limit is on what was sent.
+        let longest = format!("ann@{}.org", "e".repeat(MAX_EMAIL_CHARS - 8));
+        assert!(Email::parse(&longest).is_ok());
+        assert!(Email::parse(&format!(" {longest}")).is_err());
     }
 }

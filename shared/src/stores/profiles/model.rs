@@ -16,15 +16,17 @@ enum Lines {
 }
 
 /// Checks length (in characters, not bytes) and control characters. HTML is ordinary text here:
-/// the API stores and returns it as a JSON string and never renders it.
+/// the API stores and returns it as a JSON string and never renders it. The length is that of
+/// the text as sent, before trimming: the limit the OpenAPI document states (`maxLength`) is on
+/// what the client sends, so a value the document calls too long is refused, not trimmed in.
 fn check_text(text: &str, max_chars: usize, lines: Lines) -> Result<String, String> {
-    let text = text.trim();
     let count = text.chars().count();
     if count > max_chars {
         return Err(format!(
             "must be at most {max_chars} characters (got {count})"
         ));
     }
+    let text = text.trim();
     let allowed = |c: char| match lines {
         Lines::Single => !c.is_control(),
         Lines::Multi => !c.is_control() || c == '\n' || c == '\t',
@@ -103,10 +105,11 @@ impl AvatarUrl {
     pub const MAX_CHARS: usize = 2048;
 
     pub fn parse(text: &str) -> Result<Self, String> {
-        let text = text.trim();
+        // As sent, like the profile texts (`check_text`).
         if text.chars().count() > Self::MAX_CHARS {
             return Err(format!("must be at most {} characters", Self::MAX_CHARS));
         }
+        let text = text.trim();
         let url = url::Url::parse(text).map_err(|_| "must be an absolute URL".to_string())?;
         if url.scheme() != "https" {
             return Err("must be an https URL".into());
@@ -294,6 +297,24 @@ mod tests {
         assert!(Bio::parse(&"é".repeat(501)).is_err());
         assert!(DisplayName::parse(&"🎬".repeat(50)).is_ok());
         assert!(DisplayName::parse(&"a".repeat(51)).is_err());
+    }
+
+    #[test]
+    fn lengths_are_of_the_text_as_sent_not_as_trimmed() {
+        // The OpenAPI document's `maxLength` bounds what the client sends: surrounding
+        // whitespace counts, even though it is not stored.
+        let padded = format!("\u{2003}\u{2029}\t{}", "*".repeat(498));
+        assert!(Bio::parse(&padded).is_err());
+        assert_eq!(
+            Bio::parse(&format!(" {} ", "*".repeat(498)))
+                .unwrap()
+                .as_str()
+                .len(),
+            498
+        );
+        let url = format!(" https://example.com/{}", "a".repeat(2048 - 20));
+        assert!(AvatarUrl::parse(&url).is_err());
+        assert!(AvatarUrl::parse(url.trim_start()).is_ok());
     }
 
     #[test]
