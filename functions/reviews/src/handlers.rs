@@ -18,8 +18,8 @@ use shared::{ApiError, AppState};
 use crate::body::{CreateReviewRequest, UpdateReviewRequest};
 use crate::freshness::RatingFreshness;
 use crate::preconditions::{etag, IfMatch};
-use crate::query::{MovieReviewsParams, UserReviewsParams};
-use crate::views::{Authors, MovieRatingView, ReviewView};
+use crate::query::{MovieReviewsParams, MovieReviewsWanted, UserReviewsParams};
+use crate::views::{Authors, MovieRatingView, MovieReviewsPage, ReviewView};
 use shared::http::PathId;
 use shared::recommend::trending;
 
@@ -64,10 +64,10 @@ fn review_response(
     get, path = "/movies/{id}/reviews", tag = "reviews",
     params(("id" = i64, Path, description = "Movie id"), MovieReviewsParams),
     responses(
-        (status = 200, description = "A page of reviews", body = Page<ReviewView>),
+        (status = 200, description = "A page of reviews", body = MovieReviewsPage),
         (status = 400, description = "Malformed movie id"),
         (status = 404, description = "Unknown movie"),
-        (status = 422, description = "Bad sort or paging parameters"),
+        (status = 422, description = "Bad sort, paging parameters or cursor"),
     )
 )]
 pub async fn list_movie_reviews(
@@ -75,14 +75,22 @@ pub async fn list_movie_reviews(
     PathId(movie): PathId<MovieId>,
     Query(params): Query<MovieReviewsParams>,
 ) -> Result<Response, ApiError> {
-    let (sort, page) = params.parse()?;
-    let found = state.reviews()?.movie_reviews(movie, sort, page).await?;
+    let store = state.reviews()?;
+    let (found, number, page_size, sort) = match params.parse()? {
+        MovieReviewsWanted::Page(sort, page) => {
+            let found = store.movie_reviews(movie, sort, page).await?;
+            (found, Some(page.page()), page.page_size(), sort)
+        }
+        MovieReviewsWanted::After(cursor, page_size) => {
+            let found = store.movie_reviews_after(movie, cursor, page_size).await?;
+            (found, None, page_size, cursor.sort())
+        }
+    };
     if found.total == 0 {
         ensure_movie(&state, movie).await?;
     }
     let authors = Authors::of(&state, &found.reviews).await;
-    let results = found.reviews.into_iter().map(|r| authors.view(r)).collect();
-    let page = Page::new(page, found.total, results);
+    let page = MovieReviewsPage::new(number, page_size, found, sort, &authors);
     Ok(([(header::CACHE_CONTROL, REVALIDATE)], axum::Json(page)).into_response())
 }
 

@@ -14,7 +14,7 @@ use shared::AppState;
 pub use body::{CreateReviewRequest, UpdateReviewRequest};
 pub use freshness::RatingFreshness;
 pub use handlers::REVIEW_WRITES;
-pub use views::{AuthorView, MovieRatingView, ReviewView};
+pub use views::{AuthorView, MovieRatingView, MovieReviewsPage, ReviewView};
 
 /// Public GET answers may be cached by clients and CDNs for this long (review answers override
 /// it with `no-cache`: they must be revalidated after every write).
@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         ReviewView,
         AuthorView,
         MovieRatingView,
+        MovieReviewsPage,
         CreateReviewRequest,
         UpdateReviewRequest
     ))

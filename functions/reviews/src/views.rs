@@ -6,7 +6,10 @@ use chrono::{DateTime, Utc};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use shared::domain::{MovieId, UserId};
-use shared::stores::reviews::{Rating, RatingAggregate, Review, ReviewId};
+use shared::http::total_pages;
+use shared::stores::reviews::{
+    Rating, RatingAggregate, Review, ReviewCursor, ReviewId, ReviewPage, ReviewSort,
+};
 use shared::AppState;
 
 /// A review's author.
@@ -86,6 +89,45 @@ impl Authors {
             version: review.version,
             created_at: review.created_at,
             updated_at: review.updated_at,
+        }
+    }
+}
+
+/// A page of a movie's reviews: numbered like every list, and with the cursor of the page after
+/// it, which reaches every review however deep.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct MovieReviewsPage {
+    /// The page's number; `null` for a page read after a cursor.
+    pub page: Option<u32>,
+    pub page_size: u32,
+    pub total_pages: u64,
+    pub total_results: u64,
+    pub results: Vec<ReviewView>,
+    /// Send as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl MovieReviewsPage {
+    /// `number` is the page's number, if it was asked for by number.
+    pub fn new(
+        number: Option<u32>,
+        page_size: u32,
+        found: ReviewPage,
+        sort: ReviewSort,
+        authors: &Authors,
+    ) -> Self {
+        let next_cursor = found
+            .reviews
+            .last()
+            .filter(|_| found.more)
+            .map(|last| ReviewCursor::after(sort, last).to_string());
+        Self {
+            page: number,
+            page_size,
+            total_pages: total_pages(found.total, page_size),
+            total_results: found.total,
+            results: found.reviews.into_iter().map(|r| authors.view(r)).collect(),
+            next_cursor,
         }
     }
 }

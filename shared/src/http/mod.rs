@@ -12,7 +12,9 @@ pub use conditional::{etag_for, http_caching, private_no_store, CachedJson};
 pub use extract::{Json, Query};
 pub use lambda::serve_on_lambda;
 pub use layers::{finish_router, new_request_id, not_found};
-pub use pagination::{Page, PageParams, PageRequest, COUNTED_RESULTS, MAX_PAGE, MAX_PAGE_SIZE};
+pub use pagination::{
+    total_pages, Page, PageParams, PageRequest, COUNTED_RESULTS, MAX_PAGE, MAX_PAGE_SIZE,
+};
 pub use path::PathId;
 
 /// Largest request body accepted (413 beyond it).

@@ -94,6 +94,14 @@ impl TryFrom<PageParams> for PageRequest {
     }
 }
 
+/// The pages `total_results` fill. Pages past MAX_PAGE are refused, so a client walking
+/// `1..=total_pages` never asks for one.
+pub fn total_pages(total_results: u64, page_size: u32) -> u64 {
+    total_results
+        .div_ceil(u64::from(page_size))
+        .min(u64::from(MAX_PAGE))
+}
+
 /// One page of results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Page<T> {
@@ -109,11 +117,7 @@ impl<T> Page<T> {
         Self {
             page: request.page,
             page_size: request.page_size,
-            // Pages past MAX_PAGE are refused, so a client walking `1..=total_pages` never
-            // asks for one.
-            total_pages: total_results
-                .div_ceil(u64::from(request.page_size))
-                .min(u64::from(MAX_PAGE)),
+            total_pages: total_pages(total_results, request.page_size),
             total_results,
             results,
         }

@@ -16,7 +16,10 @@ use crate::catalog_query::{
 use crate::domain::{AwardYear, AWARD_BODIES, MAX_SLUG};
 use crate::http::{MAX_PAGE, MAX_PAGE_SIZE};
 use crate::stores::profiles::{AvatarUrl, Bio, DisplayName, FavoriteGenres, Location};
-use crate::stores::reviews::{ReviewSort, MAX_BODY_CHARS, MAX_RATING, MAX_TITLE_CHARS, MIN_RATING};
+use crate::stores::reviews::{
+    Rating, ReviewSort, MAX_BODY_CHARS, MAX_CURSOR_ID_DIGITS, MAX_RATING, MAX_TITLE_CHARS,
+    MIN_RATING,
+};
 
 /// Rust's whitespace (`char::is_whitespace`, what `str::trim` takes off) as a regex class,
 /// spelled out: `\s` differs between regex dialects (ECMA's has U+FEFF and not U+0085).
@@ -83,6 +86,7 @@ fn parameter_schema(path: &str, place: &str, name: &str) -> Option<Value> {
             "type": "string",
             "enum": ReviewSort::NAMES.split(", ").collect::<Vec<_>>(),
         }),
+        ("query", "cursor") => review_cursor(),
         ("query", "append") if path == "/people/{id}" => list_of_words(&["credits"]),
         ("query", "append") => {
             list_of_words(&["credits", "keywords", "rating", "awards", "similar"])
@@ -116,6 +120,19 @@ fn parameter_schema(path: &str, place: &str, name: &str) -> Option<Value> {
             json!({ "type": "string", "enum": ["imdb_id", "wikidata_id"] })
         }
         _ => return None,
+    })
+}
+
+/// A `next_cursor` (`ReviewCursor`): the order, the rating for the orders by rating, the id.
+fn review_cursor() -> Value {
+    let id = format!("[1-9][0-9]{{0,{}}}", MAX_CURSOR_ID_DIGITS - 1);
+    let ratings: Vec<String> = Rating::all().map(|r| r.get().to_string()).collect();
+    let rating = ratings.join("|");
+    json!({
+        "type": "string",
+        "pattern": format!(
+            r"^(?:(?:newest|oldest)\.{id}|rating\.(?:desc|asc)\.(?:{rating})\.{id})$"
+        ),
     })
 }
 

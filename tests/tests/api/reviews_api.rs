@@ -581,6 +581,63 @@ async fn lists_sort_and_page(app: &TestApp) {
         app.get("/movies/900/reviews?page=9").await.json()["results"],
         json!([])
     );
+
+    // Keyset pages: each page names the next one's cursor, which carries the order.
+    let first = app
+        .get("/movies/900/reviews?sort=rating.desc&page_size=2")
+        .await
+        .json();
+    let mut walked: Vec<i64> = first["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    let mut cursor = first["next_cursor"].as_str().unwrap().to_string();
+    loop {
+        // `sort` and `page` are not read with a cursor.
+        let next = app
+            .get(&format!(
+                "/movies/900/reviews?cursor={cursor}&page_size=2&sort=oldest&page=7"
+            ))
+            .await;
+        assert_eq!(next.status, StatusCode::OK, "{next:?}");
+        let next = next.json();
+        assert_eq!(
+            (next["page"].clone(), next["total_results"].as_u64()),
+            (json!(null), Some(5))
+        );
+        walked.extend(
+            next["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_i64().unwrap()),
+        );
+        match next["next_cursor"].as_str() {
+            Some(more) => cursor = more.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(walked, [ids[3], ids[1], ids[0], ids[4], ids[2]]);
+    let last = app
+        .get("/movies/900/reviews?page=3&page_size=2")
+        .await
+        .json();
+    assert_eq!(last["next_cursor"], json!(null));
+    for bad in [
+        "newest",
+        "newest.0",
+        "rating.desc.11.5",
+        "top.5",
+        "newest.5%00",
+    ] {
+        let answer = app
+            .get(&format!("/movies/900/reviews?cursor={bad}"))
+            .await
+            .problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(answer["errors"][0]["field"], "cursor", "{bad}: {answer}");
+    }
 }
 
 async fn edits_need_the_author_and_a_fresh_version(app: &TestApp) {

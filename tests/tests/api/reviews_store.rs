@@ -10,7 +10,7 @@ use shared::domain::{MovieId, UserId};
 use shared::http::PageRequest;
 use shared::stores::reviews::{
     CreateOutcome, Deleter, EmbeddedReviews, MySqlReviews, NewReview, Rating, RatingAggregate,
-    Review, ReviewBody, ReviewPatch, ReviewSort, ReviewTitle, Written,
+    Review, ReviewBody, ReviewCursor, ReviewPatch, ReviewSort, ReviewTitle, Written,
 };
 use shared::stores::{ReviewStore, StoreError};
 use uuid::Uuid;
@@ -284,6 +284,61 @@ pub async fn lists_sort_and_page(store: &dyn ReviewStore) {
         .await
         .unwrap();
     assert_eq!((other.total, other.reviews.len()), (0, 0));
+}
+
+pub async fn cursors_walk_every_order_to_its_end(store: &dyn ReviewStore) {
+    let film = movie(902);
+    // Repeated ratings: the orders by rating have ties a cursor must step through.
+    for stars in [5, 9, 1, 9, 3, 5, 5, 10, 1, 7, 9] {
+        create(store, &new_review(film, user(), stars)).await;
+    }
+    create(store, &new_review(movie(903), user(), 5)).await;
+    let order = |reviews: &[Review]| reviews.iter().map(|r| r.id).collect::<Vec<_>>();
+    for sort in [
+        ReviewSort::Newest,
+        ReviewSort::Oldest,
+        ReviewSort::RatingDesc,
+        ReviewSort::RatingAsc,
+    ] {
+        let whole = store.movie_reviews(film, sort, page(1, 100)).await.unwrap();
+        assert!(!whole.more, "{sort:?}: one page holds all");
+        let first = store.movie_reviews(film, sort, page(1, 3)).await.unwrap();
+        assert!(first.more, "{sort:?}");
+        let mut walked = order(&first.reviews);
+        let mut last = first.reviews.last().cloned().unwrap();
+        loop {
+            let cursor = ReviewCursor::after(sort, &last);
+            let next = store.movie_reviews_after(film, cursor, 3).await.unwrap();
+            assert_eq!(next.total, 11, "{sort:?}");
+            walked.extend(order(&next.reviews));
+            if !next.more {
+                break;
+            }
+            last = next.reviews.last().cloned().unwrap();
+        }
+        assert_eq!(walked, order(&whole.reviews), "{sort:?}");
+    }
+    // A cursor stays valid when the review it names is deleted.
+    let newest = store
+        .movie_reviews(film, ReviewSort::Newest, page(1, 2))
+        .await
+        .unwrap();
+    let named = newest.reviews[1].clone();
+    store.delete_review(named.id, Deleter::Admin).await.unwrap();
+    let after = store
+        .movie_reviews_after(film, ReviewCursor::after(ReviewSort::Newest, &named), 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        after.reviews.len(),
+        9,
+        "the nine older than the deleted one"
+    );
+    assert!(after
+        .reviews
+        .iter()
+        .all(|r| r.id < named.id && r.movie_id == film));
+    assert!(!after.more);
 }
 
 pub async fn user_reviews_are_newest_first(store: &dyn ReviewStore) {
@@ -566,6 +621,7 @@ macro_rules! contract {
 contract!(
     refs: creates_reads_and_counts, a_second_review_reports_the_first,
         edits_check_author_and_version, deletes_uncount_the_rating, lists_sort_and_page,
+        cursors_walk_every_order_to_its_end,
         user_reviews_are_newest_first, anonymising_keeps_reviews_and_aggregates,
         recent_activity_ranks_movies_by_reviews;
     shared: concurrent_creates_are_all_counted, concurrent_duplicates_create_one,
@@ -690,6 +746,91 @@ async fn mariadb_list_queries_use_their_indexes() {
         assert!(
             !extra.unwrap_or_default().contains("filesort"),
             "{sql} sorts rows"
+        );
+    }
+    // Keyset pages (the adapter's form of "after this review") start inside the index: a range
+    // read, not a walk from the movie's first review.
+    let keysets = [
+        (
+            "movie_id = 5 AND id < 150",
+            ReviewSort::Newest,
+            "reviews_movie_newest",
+        ),
+        (
+            "movie_id = 5 AND id > 50",
+            ReviewSort::Oldest,
+            "reviews_movie_newest",
+        ),
+        (
+            "movie_id = 5 AND (rating < 6 OR (rating = 6 AND id < 150))",
+            ReviewSort::RatingDesc,
+            "reviews_movie_rating",
+        ),
+        (
+            "movie_id = 5 AND (rating > 6 OR (rating = 6 AND id > 50))",
+            ReviewSort::RatingAsc,
+            "reviews_movie_rating",
+        ),
+    ];
+    for (filter, sort, index) in keysets {
+        let order = sort.order_by();
+        let sql = format!("EXPLAIN SELECT * FROM reviews WHERE {filter} ORDER BY {order} LIMIT 20");
+        let row = sqlx::query(&sql).fetch_one(&pool).await.unwrap();
+        use sqlx::Row;
+        let key: Option<String> = row.try_get("key").unwrap();
+        let access: Option<String> = row.try_get("type").unwrap();
+        let extra: Option<String> = row.try_get("Extra").unwrap();
+        assert_eq!(
+            (key.as_deref(), access.as_deref()),
+            (Some(index), Some("range")),
+            "{sql}"
+        );
+        assert!(
+            !extra.unwrap_or_default().contains("filesort"),
+            "{sql} sorts rows"
+        );
+    }
+}
+
+#[tokio::test]
+async fn sqlite_keyset_pages_read_a_range_of_their_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = shared::stores::embedded::open(dir.path()).await.unwrap();
+    // The adapter's form of "after this review": SQLite starts the walk at the cursor (a
+    // `SEARCH … (movie_id=? AND …>?)` or `<?`), instead of scanning the movie's reviews.
+    let keysets = [
+        ("id < 150", ReviewSort::Newest, "reviews_movie_newest"),
+        ("id > 50", ReviewSort::Oldest, "reviews_movie_newest"),
+        (
+            "(rating, id) < (6, 150)",
+            ReviewSort::RatingDesc,
+            "reviews_movie_rating",
+        ),
+        (
+            "(rating, id) > (6, 50)",
+            ReviewSort::RatingAsc,
+            "reviews_movie_rating",
+        ),
+    ];
+    for (range, sort, index) in keysets {
+        let order = sort.order_by();
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT * FROM reviews WHERE movie_id = 5 AND {range} \
+             ORDER BY {order} LIMIT 21"
+        );
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&sql).fetch_all(&pool).await.unwrap();
+        let details: Vec<&str> = plan.iter().map(|row| row.3.as_str()).collect();
+        let searched = format!("SEARCH reviews USING INDEX {index} (movie_id=? AND");
+        assert!(
+            details
+                .iter()
+                .any(|d| d.starts_with(&searched) && (d.contains('<') || d.contains('>'))),
+            "{sql}: {details:?}"
+        );
+        assert!(
+            !details.iter().any(|d| d.contains("TEMP B-TREE")),
+            "{sql} sorts rows: {details:?}"
         );
     }
 }

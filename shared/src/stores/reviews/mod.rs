@@ -4,11 +4,13 @@
 //! aggregate always equals what the reviews table says. Writers of one movie serialize on its
 //! aggregate row (locked first, always), which also rules out deadlocks between them.
 
+mod cursor;
 mod embedded;
 mod model;
 mod mysql;
 mod row;
 
+pub use cursor::{ReviewCursor, MAX_CURSOR_ID_DIGITS};
 pub use embedded::EmbeddedReviews;
 pub use model::{
     now_micros, CreateOutcome, MovieActivity, NewReview, Rating, RatingAggregate, Review,
@@ -59,6 +61,15 @@ pub trait ReviewStore: Send + Sync {
         movie: MovieId,
         sort: ReviewSort,
         page: PageRequest,
+    ) -> Result<ReviewPage, StoreError>;
+
+    /// The `limit` reviews of a movie that follow `cursor`, in the cursor's order. `total` is
+    /// all the movie's reviews.
+    async fn movie_reviews_after(
+        &self,
+        movie: MovieId,
+        cursor: ReviewCursor,
+        limit: u32,
     ) -> Result<ReviewPage, StoreError>;
 
     /// A page of a user's reviews, newest first.

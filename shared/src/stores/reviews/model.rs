@@ -235,6 +235,15 @@ impl ReviewSort {
         }
     }
 
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Newest => "newest",
+            Self::Oldest => "oldest",
+            Self::RatingDesc => "rating.desc",
+            Self::RatingAsc => "rating.asc",
+        }
+    }
+
     /// The ORDER BY clause: a fixed string per variant, never text from a request.
     pub fn order_by(self) -> &'static str {
         match self {
@@ -364,6 +373,8 @@ pub const ACTIVITY_SQL: &str = "SELECT movie_id, COUNT(*) AS reviews, \
 pub struct ReviewPage {
     pub reviews: Vec<Review>,
     pub total: u64,
+    /// Whether more reviews follow the last one of the page.
+    pub more: bool,
 }
 
 /// Histogram column names of `movie_ratings`, by rating index. Fixed strings: only these are ever

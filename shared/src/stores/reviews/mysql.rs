@@ -11,6 +11,7 @@ use chrono::NaiveDateTime;
 use sqlx::mysql::MySqlRow;
 use sqlx::{MySql, MySqlPool, Row, Transaction};
 
+use super::cursor::{ReviewCursor, Slice};
 use super::model::{
     now_micros, CreateOutcome, MovieActivity, NewReview, RatingAggregate, Review, ReviewId,
     ReviewPage, ReviewPatch, ReviewSort, Written, ACTIVITY_SQL, AGGREGATE_COLUMNS,
@@ -322,10 +323,12 @@ impl MySqlReviews {
         filter: &str,
         bind: Bind,
         order: &str,
-        page: PageRequest,
-    ) -> Result<Vec<Review>, StoreError> {
+        slice: Slice,
+        total: u64,
+    ) -> Result<ReviewPage, StoreError> {
+        let (range, keys) = slice.after.map(range_after).unwrap_or_default();
         let sql = format!(
-            "SELECT {REVIEW_COLUMNS} FROM reviews WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"
+            "SELECT {REVIEW_COLUMNS} FROM reviews WHERE {filter}{range} ORDER BY {order} LIMIT ? OFFSET ?"
         );
         let rows = read_retrying(STORE, || {
             let query = sqlx::query(&sql);
@@ -333,15 +336,43 @@ impl MySqlReviews {
                 Bind::Movie(movie) => query.bind(movie.get()),
                 Bind::User(user) => query.bind(user.0),
             };
-            query
-                .bind(page.limit())
-                .bind(page.offset())
+            keys.iter()
+                .fold(query, |query, key| query.bind(*key))
+                .bind(slice.rows_to_read())
+                .bind(slice.offset)
                 .fetch_all(&self.pool)
         })
         .await?;
-        rows.iter()
+        let reviews = rows
+            .iter()
             .map(|row| review_from_row(row).map_err(db))
-            .collect()
+            .collect::<Result<_, _>>()?;
+        Ok(slice.page(reviews, total))
+    }
+}
+
+/// The reviews past `cursor` in its order, written as MariaDB's range optimiser reads them: an
+/// `OR` of two ranges of the `(movie_id, rating, id)` index. It does not turn a row comparison
+/// `(rating, id) < (?, ?)` into a range, and would walk the movie's reviews from the start.
+fn range_after(cursor: ReviewCursor) -> (&'static str, Vec<i64>) {
+    let id = cursor.id().get();
+    match cursor {
+        ReviewCursor::Newest(_) => (" AND id < ?", vec![id]),
+        ReviewCursor::Oldest(_) => (" AND id > ?", vec![id]),
+        ReviewCursor::RatingDesc(rating, _) => {
+            let rating = i64::from(rating.get());
+            (
+                " AND (rating < ? OR (rating = ? AND id < ?))",
+                vec![rating, rating, id],
+            )
+        }
+        ReviewCursor::RatingAsc(rating, _) => {
+            let rating = i64::from(rating.get());
+            (
+                " AND (rating > ? OR (rating = ? AND id > ?))",
+                vec![rating, rating, id],
+            )
+        }
     }
 }
 
@@ -424,13 +455,31 @@ impl ReviewStore for MySqlReviews {
         // The aggregate's count is the number of the movie's reviews (same transactions), and
         // costs one primary-key read instead of a COUNT over the index.
         let total = self.movie_rating(movie).await?.count;
-        let reviews = if page.offset() >= total {
-            Vec::new()
-        } else {
-            self.page("movie_id = ?", Bind::Movie(movie), sort.order_by(), page)
-                .await?
-        };
-        Ok(ReviewPage { reviews, total })
+        let slice = Slice::of_page(page);
+        if slice.offset >= total {
+            return Ok(slice.page(Vec::new(), total));
+        }
+        self.page(
+            "movie_id = ?",
+            Bind::Movie(movie),
+            sort.order_by(),
+            slice,
+            total,
+        )
+        .await
+    }
+
+    async fn movie_reviews_after(
+        &self,
+        movie: MovieId,
+        cursor: ReviewCursor,
+        limit: u32,
+    ) -> Result<ReviewPage, StoreError> {
+        let total = self.movie_rating(movie).await?.count;
+        let order = cursor.sort().order_by();
+        let slice = Slice::after(cursor, limit);
+        self.page("movie_id = ?", Bind::Movie(movie), order, slice, total)
+            .await
     }
 
     async fn user_reviews(
@@ -445,18 +494,13 @@ impl ReviewStore for MySqlReviews {
         })
         .await?;
         let total = u64::try_from(total).unwrap_or(0);
-        let reviews = if page.offset() >= total {
-            Vec::new()
-        } else {
-            self.page(
-                "user_id = ?",
-                Bind::User(user),
-                ReviewSort::Newest.order_by(),
-                page,
-            )
-            .await?
-        };
-        Ok(ReviewPage { reviews, total })
+        let slice = Slice::of_page(page);
+        if slice.offset >= total {
+            return Ok(slice.page(Vec::new(), total));
+        }
+        let newest = ReviewSort::Newest.order_by();
+        self.page("user_id = ?", Bind::User(user), newest, slice, total)
+            .await
     }
 
     async fn movie_rating(&self, movie: MovieId) -> Result<RatingAggregate, StoreError> {
