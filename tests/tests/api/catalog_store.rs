@@ -4,9 +4,10 @@
 use chrono::{Duration, TimeZone, Utc};
 use shared::catalog_query::{
     DiscoverParams, DiscoverQuery, DiscoverRequest, MovieSearch, SearchText, Year,
+    MAX_SIMILAR_CANDIDATES,
 };
 use shared::domain::{
-    AppSettings, MovieSource, RatingSummary, SeedCounts, SeedRun, SeedStatus, UpsertOutcome,
+    AppSettings, Movie, MovieSource, RatingSummary, SeedCounts, SeedRun, SeedStatus, UpsertOutcome,
 };
 use shared::http::{PageRequest, COUNTED_RESULTS, MAX_PAGE_SIZE};
 use shared::stores::{CatalogStore, StoreError};
@@ -857,4 +858,44 @@ async fn genres_without_a_kept_count_are_counted_on_first_read() {
     let genres = store.genres_with_counts().await.unwrap();
     let action = genres.iter().find(|g| g.id.get() == ACTION).unwrap();
     assert_eq!(action.movie_count, 4);
+}
+
+/// At TMDB's size a movie shares its genre with most of the catalog and a common keyword with
+/// thousands: similar movies score the movies of its rarest keywords and people and the most
+/// popular of the genre matches, not every movie that shares something.
+#[tokio::test]
+async fn similar_movies_probe_the_rarest_features_and_the_most_popular_genre_matches() {
+    let app = Adapter::Embedded.app().await.expect("embedded app");
+    let store = app.state.catalog().expect("catalog");
+    let common = keyword(1, "based on novel");
+    let rare = keyword(2, "time loop");
+    let crowd = 5000;
+    let mut movies = vec![Movie {
+        keywords: vec![common.clone(), rare.clone()],
+        popularity: 50.0,
+        ..movie(1, "Source")
+    }];
+    // Drama and the common keyword: 3 points each, most popular first.
+    movies.extend((2..=crowd + 1).map(|id| Movie {
+        keywords: vec![common.clone()],
+        popularity: 40.0 - f64::from(u32::try_from(id).unwrap()) / 1000.0,
+        ..movie(id, "Crowd")
+    }));
+    // The least popular movie, another genre, both keywords: 4 points.
+    let loop_id = crowd + 2;
+    movies.push(Movie {
+        keywords: vec![common, rare],
+        genres: vec![genre(COMEDY, "Comedy")],
+        popularity: 0.1,
+        ..movie(loop_id, "Loop")
+    });
+    assert!(store.fill_empty(&all_genres(), &movies, &[]).await.unwrap());
+    let page = store
+        .similar_movies(movie_id(1), PageRequest::new(1, 5).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(ids_of(&page.results), [loop_id, 2, 3, 4, 5]);
+    // The rare keyword's movie and the most popular Drama matches, not all 5 001.
+    let bound = u64::try_from(MAX_SIMILAR_CANDIDATES).unwrap() + 1;
+    assert_eq!(page.total_results, bound);
 }

@@ -12,6 +12,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use super::embedded::{summary_from_row, SUMMARY_COLUMNS};
+use super::embedded_sql::{Value, PROBE_FEATURES};
 use super::mongo::mongo_error;
 use super::{EmbeddedCatalog, MongoCatalog};
 use crate::domain::{Movie, MovieId, PersonId};
@@ -43,9 +44,11 @@ fn sqlite(error: sqlx::Error) -> StoreError {
     StoreError::from_sqlx("catalog", error)
 }
 
-/// Candidates in two tiers: `specific` (a shared keyword or person) before genre-only matches.
-/// Every id list is one JSON parameter, whatever its length. The features are extracted only
-/// for the chosen rows (after the limit), not for every match the sort looks at.
+/// Candidates in two tiers: `specific` (a probed keyword or person: the rarest of the probe's,
+/// [`SpecificProbe`](super::specific::SpecificProbe)) before genre-only matches, which are read in popularity order and only as
+/// many as the page can use (`broad`): scanning every movie of a common genre would read most of
+/// the catalog. Every id list is one JSON parameter, whatever its length. The features are
+/// extracted only for the chosen rows (after the limit), not for every match looked at.
 fn embedded_candidates_sql() -> String {
     format!(
         "WITH specific AS ( \
@@ -54,15 +57,19 @@ fn embedded_candidates_sql() -> String {
       UNION SELECT movie_id FROM catalog_movie_people \
        WHERE person_id IN (SELECT value FROM json_each(?3)) \
     ), broad AS ( \
-      SELECT movie_id AS id FROM catalog_movie_genres \
-       WHERE genre_id IN (SELECT value FROM json_each(?1)) \
-    ) \
+      SELECT m.id FROM catalog_movies m \
+       WHERE EXISTS (SELECT 1 FROM json_each(?1)) \
+         AND EXISTS (SELECT 1 FROM catalog_movie_genres g \
+                      WHERE g.movie_id = m.id \
+                        AND g.genre_id IN (SELECT value FROM json_each(?1))) \
+       ORDER BY m.popularity DESC, m.id \
+       LIMIT ?5 + json_array_length(?4) + (SELECT COUNT(*) FROM specific) \
+    ), pool AS (SELECT id FROM specific UNION SELECT id FROM broad) \
     , chosen AS ( \
       SELECT c.id AS cid, c.popularity AS cpop, \
              c.id IN (SELECT id FROM specific) AS is_specific \
-        FROM catalog_movies c \
-       WHERE (c.id IN (SELECT id FROM specific) OR c.id IN (SELECT id FROM broad)) \
-         AND c.id NOT IN (SELECT value FROM json_each(?4)) \
+        FROM pool JOIN catalog_movies c ON c.id = pool.id \
+       WHERE c.id NOT IN (SELECT value FROM json_each(?4)) \
        ORDER BY is_specific DESC, c.popularity DESC, c.id \
        LIMIT ?5 \
     ) \
@@ -138,10 +145,15 @@ impl CandidateStore for EmbeddedCatalog {
         if probe.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
+        let features = [
+            Value::Text(json_ids(&probe.keywords)),
+            Value::Text(json_ids(&probe.people)),
+        ];
+        let specific = self.specific_probe(PROBE_FEATURES, features).await?;
         let rows = sqlx::query(&embedded_candidates_sql())
             .bind(json_ids(&probe.genres))
-            .bind(json_ids(&probe.keywords))
-            .bind(json_ids(&probe.people))
+            .bind(json_ids(&specific.keywords))
+            .bind(json_ids(&specific.people))
             .bind(json_ids(&probe.exclude))
             .bind(i64::from(limit))
             .bind(i64::from(TOP_BILLED))

@@ -13,11 +13,15 @@ use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 use super::embedded_awards::{delete_award_rows, replace_award_rows, stored_record, Subject};
 use super::embedded_rows::{source_text, to_i64, to_json, MovieRow, PersonRow};
 use super::embedded_search_index::SearchIndex;
-use super::embedded_sql::{bind_all, discover_where, order_by, Value, SIMILAR_SCORES};
+use super::embedded_sql::{
+    bind_all, carriers, discover_where, order_by, Value, MOVIE_FEATURES, SIMILAR_SCORES,
+};
+use super::specific::{Carried, Feature, SpecificProbe, SPECIFIC_ROWS};
 use super::CatalogStore;
 use crate::catalog_query::{
     movie_content_hash, top_score, DiscoverQuery, MovieSearch, SearchText, FIRST_USER_MOVIE_ID,
-    MAX_SEARCH_RESULTS, SIMILAR_GENRE_WEIGHT, SIMILAR_KEYWORD_WEIGHT, SIMILAR_PERSON_WEIGHT,
+    MAX_SEARCH_RESULTS, MAX_SIMILAR_CANDIDATES, SIMILAR_GENRE_WEIGHT, SIMILAR_KEYWORD_WEIGHT,
+    SIMILAR_PERSON_WEIGHT,
 };
 use crate::domain::{
     AppSettings, Genre, GenreCount, GenreId, Movie, MovieId, MovieSource, MovieSummary, Person,
@@ -54,6 +58,34 @@ impl EmbeddedCatalog {
 
     pub(super) fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// The rarest keywords and people of `features` ([`MOVIE_FEATURES`] of a movie id, or
+    /// [`PROBE_FEATURES`] of two JSON id arrays: `parameters`), within [`SPECIFIC_ROWS`].
+    pub(super) async fn specific_probe(
+        &self,
+        features: &str,
+        parameters: [Value; 2],
+    ) -> Result<SpecificProbe, StoreError> {
+        let budget = Value::Int(to_i64(SPECIFIC_ROWS + 1));
+        let values = [parameters[0].clone(), parameters[1].clone(), budget];
+        let rows: Vec<(i64, i64, i64)> = bind_all(sqlx::query(&carriers(features)), &values)
+            .try_map(|row: SqliteRow| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        let carried = rows
+            .into_iter()
+            .map(|(person, id, movies)| Carried {
+                feature: if person == 0 {
+                    Feature::Keyword(id)
+                } else {
+                    Feature::Person(id)
+                },
+                movies: to_u64(movies),
+            })
+            .collect();
+        Ok(SpecificProbe::rarest_within(carried, SPECIFIC_ROWS))
     }
 
     /// A transaction holding the write lock from its first statement: a read-then-write never
@@ -617,24 +649,35 @@ impl CatalogStore for EmbeddedCatalog {
         id: MovieId,
         page: PageRequest,
     ) -> Result<Page<MovieSummary>, StoreError> {
+        let specific = self
+            .specific_probe(MOVIE_FEATURES, [Value::Int(id.get()), Value::Int(0)])
+            .await?;
+        let keywords = id_array(&specific.keywords);
+        let people = id_array(&specific.people);
         let total: i64 = sqlx::query(&format!("{SIMILAR_SCORES} SELECT COUNT(*) FROM scored"))
             .bind(id.get())
             .bind(SIMILAR_GENRE_WEIGHT)
             .bind(SIMILAR_KEYWORD_WEIGHT)
             .bind(SIMILAR_PERSON_WEIGHT)
+            .bind(&keywords)
+            .bind(&people)
+            .bind(MAX_SIMILAR_CANDIDATES)
             .fetch_one(&self.pool)
             .await
             .and_then(|row| row.try_get(0))
             .map_err(db)?;
         let rows = sqlx::query(&format!(
             "{SIMILAR_SCORES} SELECT {} FROM scored s JOIN catalog_movies m ON m.id = s.id \
-             ORDER BY s.score DESC, m.popularity DESC, m.id LIMIT ?5 OFFSET ?6",
+             ORDER BY s.score DESC, m.popularity DESC, m.id LIMIT ?8 OFFSET ?9",
             prefixed_summary_columns()
         ))
         .bind(id.get())
         .bind(SIMILAR_GENRE_WEIGHT)
         .bind(SIMILAR_KEYWORD_WEIGHT)
         .bind(SIMILAR_PERSON_WEIGHT)
+        .bind(&keywords)
+        .bind(&people)
+        .bind(MAX_SIMILAR_CANDIDATES)
         .bind(to_i64(page.limit()))
         .bind(to_i64(page.offset()))
         .fetch_all(&self.pool)

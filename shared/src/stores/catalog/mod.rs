@@ -12,6 +12,7 @@ mod mongo;
 mod mongo_awards;
 mod mongo_filters;
 mod mongo_indexes;
+mod specific;
 
 pub use awards::{AwardRecord, AwardStore, FoundByExternalId};
 pub use candidates::CandidateStore;
