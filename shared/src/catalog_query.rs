@@ -18,7 +18,8 @@ pub const TOP_RATED_MIN_REVIEWS: u64 = 3;
 pub const TOP_RATED_MIN_TMDB_VOTES: u64 = 50;
 /// Movies added on MovieVerse get ids from here up, far above TMDB's.
 pub const FIRST_USER_MOVIE_ID: i64 = 1_000_000_000;
-/// Similar movies are ranked among at most this many candidates (the most popular ones).
+/// Similar movies rank at most this many of the movies that share only a genre with theirs (the
+/// most popular), besides those sharing a keyword or person.
 pub const MAX_SIMILAR_CANDIDATES: i64 = 2000;
 /// Search ranks at most this many matches (`total_results` is capped here too): nobody pages
 /// past them, and it bounds the work of a vague query.

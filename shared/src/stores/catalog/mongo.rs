@@ -647,30 +647,42 @@ impl CatalogStore for MongoCatalog {
             return Ok(Page::new(page, 0, Vec::new()));
         };
         let source = Features::from(&source);
-        let mut shared_any: Vec<Document> = Vec::new();
+        // Two tiers, each the most popular first and bounded: the movies sharing a keyword or
+        // person, then those sharing a genre. One query over all three would fill its bound
+        // with popular genre matches (most of the catalog shares a genre) and miss the
+        // specific ones.
+        let mut specific: Vec<Document> = Vec::new();
         for (field, ids) in [
-            ("genre_ids", &source.genres),
             ("keyword_ids", &source.keywords),
             ("people_ids", &source.people),
         ] {
             if !ids.is_empty() {
-                shared_any.push(doc! { field: { "$in": ids.clone() } });
+                specific.push(doc! { field: { "$in": ids.clone() } });
             }
         }
-        if shared_any.is_empty() {
-            return Ok(Page::new(page, 0, Vec::new()));
+        let mut tiers = Vec::new();
+        if !specific.is_empty() {
+            tiers.push(doc! { "_id": { "$ne": id.get() }, "$or": specific });
         }
-        // Scored here, over a bounded set of the most popular candidates: the same weights as
-        // the embedded adapter's SQL.
-        let candidates = collect(
-            movies
-                .find(doc! { "_id": { "$ne": id.get() }, "$or": shared_any })
-                .projection(features)
-                .sort(popularity_sort())
-                .limit(MAX_SIMILAR_CANDIDATES)
-                .await,
-        )
-        .await?;
+        if !source.genres.is_empty() {
+            tiers.push(
+                doc! { "_id": { "$ne": id.get() }, "genre_ids": { "$in": source.genres.clone() } },
+            );
+        }
+        let mut candidates: Vec<Document> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for filter in tiers {
+            let found = collect(
+                movies
+                    .find(filter)
+                    .projection(features.clone())
+                    .sort(popularity_sort())
+                    .limit(MAX_SIMILAR_CANDIDATES)
+                    .await,
+            )
+            .await?;
+            candidates.extend(found.into_iter().filter(|d| seen.insert(integer(d, "_id"))));
+        }
         let mut scored: Vec<(f64, f64, i64)> = candidates
             .iter()
             .map(|document| {
