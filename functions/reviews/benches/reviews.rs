@@ -165,6 +165,20 @@ async fn create(setup: &Setup, token: &str, rating: usize) -> StatusCode {
         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
+/// The body of a GET that must answer 200.
+async fn get(setup: &Setup, path: &str) -> axum::body::Bytes {
+    let response = setup
+        .router
+        .clone()
+        .oneshot(request(Method::GET, path, None, None))
+        .await
+        .expect("answer");
+    assert_eq!(response.status(), StatusCode::OK);
+    axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body")
+}
+
 fn benches(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let Some(setup) = runtime.block_on(setup()) else {
@@ -178,27 +192,34 @@ fn benches(c: &mut Criterion) {
         }
     });
 
+    // The last page of 20, by number (an offset past 980 reviews) and by the cursor of the page
+    // before it (a range of the index starting there).
+    let last_page = format!("/movies/{MOVIE}/reviews?page={}", SEEDED / 20);
+    let before_last = format!("/movies/{MOVIE}/reviews?page={}", SEEDED / 20 - 1);
+    let cursor = runtime.block_on(async {
+        let page = get(&setup, &before_last).await;
+        let page: serde_json::Value = serde_json::from_slice(&page).expect("json");
+        page["next_cursor"]
+            .as_str()
+            .expect("a next page")
+            .to_string()
+    });
+    let by_cursor = format!("/movies/{MOVIE}/reviews?cursor={cursor}");
+
     let mut group = c.benchmark_group("reviews_mariadb");
     group.measurement_time(Duration::from_secs(10));
-    group.bench_function("GET /movies/{id}/reviews first page", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = setup
-                .router
-                .clone()
-                .oneshot(request(
-                    Method::GET,
-                    &format!("/movies/{MOVIE}/reviews"),
-                    None,
-                    None,
-                ))
-                .await
-                .expect("answer");
-            assert_eq!(response.status(), StatusCode::OK);
-            axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .expect("body")
+    for (name, path) in [
+        (
+            "GET /movies/{id}/reviews first page",
+            format!("/movies/{MOVIE}/reviews"),
+        ),
+        ("GET /movies/{id}/reviews last page by number", last_page),
+        ("GET /movies/{id}/reviews last page by cursor", by_cursor),
+    ] {
+        group.bench_function(name, |b| {
+            b.to_async(&runtime).iter(|| get(&setup, &path));
         });
-    });
+    }
     group.bench_function("POST /movies/{id}/reviews", |b| {
         b.to_async(&runtime).iter_custom(|iterations| {
             let setup = &setup;
