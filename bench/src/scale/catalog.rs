@@ -78,8 +78,7 @@ pub async fn generate(sizes: Sizes, plan: Arc<Plan>, dir: &Path) -> Fallible<()>
     shared::stores::embedded::open(dir).await?.close().await;
     let mut db = bulk_connection(&dir.join(shared::stores::embedded::DATABASE_FILE)).await?;
 
-    let mut filmographies: Vec<Vec<(u32, Role)>> =
-        (0..=sizes.people).map(|_| Vec::new()).collect();
+    let mut filmographies: Vec<Vec<(u32, Role)>> = (0..=sizes.people).map(|_| Vec::new()).collect();
     let mut next = Some(spawn_movies(sizes, plan.clone(), 1));
     while let Some(pending) = next.take() {
         let (first, batch) = pending.await??;
@@ -113,7 +112,11 @@ pub async fn generate(sizes: Sizes, plan: Arc<Plan>, dir: &Path) -> Fallible<()>
         write_people(&mut db, &people).await?;
     }
     drop(filmographies);
-    eprintln!("scale: {} people written ({:.0} s)", sizes.people, started.elapsed().as_secs_f64());
+    eprintln!(
+        "scale: {} people written ({:.0} s)",
+        sizes.people,
+        started.elapsed().as_secs_f64()
+    );
     write_accounts(&mut db, sizes.users).await?;
     // The search tables are built by the adapter below, from the stored rows.
     sqlx::query("INSERT OR IGNORE INTO catalog_search_pending (id) VALUES (1)")
@@ -135,12 +138,18 @@ pub async fn generate(sizes: Sizes, plan: Arc<Plan>, dir: &Path) -> Fallible<()>
         .collect();
     catalog.upsert_genres(&genres).await?;
     catalog.recount_genres().await?;
-    eprintln!("scale: building the search tables ({:.0} s)", started.elapsed().as_secs_f64());
+    eprintln!(
+        "scale: building the search tables ({:.0} s)",
+        started.elapsed().as_secs_f64()
+    );
     catalog.finish_deferred_work().await?;
     verify(&sizes, &plan, &catalog).await?;
     sqlx::query("ANALYZE").execute(&pool).await?;
     pool.close().await;
-    eprintln!("scale: catalog done in {:.0} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "scale: catalog done in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -172,8 +181,12 @@ fn spawn_movies(sizes: Sizes, plan: Arc<Plan>, first: u64) -> Spawned<MovieBatch
             };
             let movie_id = movie.id.get();
             let genre_ids: Vec<i64> = movie.genres.iter().map(|g| g.id.get()).collect();
-            batch.genres.extend(genre_ids.iter().map(|&g| (movie_id, g)));
-            batch.keywords.extend(movie.keywords.iter().map(|k| (movie_id, k.id)));
+            batch
+                .genres
+                .extend(genre_ids.iter().map(|&g| (movie_id, g)));
+            batch
+                .keywords
+                .extend(movie.keywords.iter().map(|k| (movie_id, k.id)));
             for &(person, role) in &credited {
                 batch.people.push((movie_id, i64::try_from(person)?));
                 batch.credits.push((person, u32::try_from(id)?, role));
@@ -341,7 +354,11 @@ async fn insert_all<'rows, T>(
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let mut statement = QueryBuilder::<Sqlite>::new(head);
         statement.push_values(chunk, &bind);
-        statement.build().persistent(false).execute(&mut *db).await?;
+        statement
+            .build()
+            .persistent(false)
+            .execute(&mut *db)
+            .await?;
     }
     Ok(())
 }

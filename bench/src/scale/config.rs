@@ -68,14 +68,18 @@ impl Config {
             rater_reviews: number("SCALE_RATER_REVIEWS", 500)?,
         };
         if sizes.movies < 1_000 || sizes.people < 1_000 || sizes.users < 10 {
-            return Err("SCALE_MOVIES and SCALE_PEOPLE must be at least 1000, SCALE_USERS 10".into());
+            return Err(
+                "SCALE_MOVIES and SCALE_PEOPLE must be at least 1000, SCALE_USERS 10".into(),
+            );
         }
         if sizes.heavy_user_reviews + sizes.rater_reviews > sizes.movies / 2 {
             return Err("the heavy user's and the rater's reviews need more movies".into());
         }
         let fixed = sizes.big_movie_reviews + sizes.heavy_user_reviews + sizes.rater_reviews;
         if fixed > sizes.reviews {
-            return Err("SCALE_REVIEWS is smaller than the reviews of the special movie and users".into());
+            return Err(
+                "SCALE_REVIEWS is smaller than the reviews of the special movie and users".into(),
+            );
         }
         Ok(Self {
             sizes,

@@ -10,8 +10,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::Router;
 use axum::http::{header, Request, StatusCode};
+use axum::Router;
 use shared::auth::Role;
 use shared::config::{keys, RawSettings};
 use shared::secrets::SecretSource;
@@ -47,7 +47,10 @@ impl Apps {
     /// cache in `data_dir`, reviews in the bench's MariaDB database.
     pub async fn start(config: &Config, data_dir: &Path) -> Fallible<Self> {
         let env = [
-            (keys::MOVIEVERSE_DATA_DIR, data_dir.to_string_lossy().into_owned()),
+            (
+                keys::MOVIEVERSE_DATA_DIR,
+                data_dir.to_string_lossy().into_owned(),
+            ),
             (keys::MYSQL_URL, config.mysql_url()?),
             (keys::JWT_SECRET, JWT_SECRET.to_string()),
         ]
@@ -76,7 +79,12 @@ impl Apps {
     fn router_for(&self, path: &str) -> &Router {
         if path.starts_with("/people") {
             &self.people
-        } else if path.starts_with("/users/") || path.split('?').next().is_some_and(|p| p.ends_with("/reviews")) {
+        } else if path.starts_with("/users/")
+            || path
+                .split('?')
+                .next()
+                .is_some_and(|p| p.ends_with("/reviews"))
+        {
             &self.reviews
         } else {
             &self.movies
@@ -88,7 +96,9 @@ impl Apps {
         let mut times = Vec::with_capacity(requests);
         let mut bytes = 0;
         for n in 0..warmup + requests {
-            sqlx::query("DELETE FROM cache_entries").execute(&self.cache).await?;
+            sqlx::query("DELETE FROM cache_entries")
+                .execute(&self.cache)
+                .await?;
             let started = Instant::now();
             let (status, cache, body) = self.get(&route).await?;
             let elapsed = started.elapsed();

@@ -93,7 +93,7 @@ impl Plan {
                 push(&mut reviews, &mut rng, movie, user);
             }
         }
-        reviews.sort_unstable_by(|a, b| b.age_secs.cmp(&a.age_secs));
+        reviews.sort_unstable_by_key(|review| std::cmp::Reverse(review.age_secs));
         let mut histograms = vec![[0u32; 10]; usize::try_from(sizes.movies + 1).unwrap_or(0)];
         for review in &reviews {
             if let Some(histogram) = histograms.get_mut(review.movie as usize) {
@@ -108,7 +108,9 @@ impl Plan {
 
     /// Movie `id`'s rating as the reviews store reports it (`RatingAggregate::summary`).
     pub fn rating(&self, id: u64) -> RatingSummary {
-        let Some(histogram) = self.histograms.get(usize::try_from(id).unwrap_or(usize::MAX))
+        let Some(histogram) = self
+            .histograms
+            .get(usize::try_from(id).unwrap_or(usize::MAX))
         else {
             return RatingSummary::default();
         };

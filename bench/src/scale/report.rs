@@ -58,7 +58,11 @@ pub fn render(context: &Context, samples: &[Sample], failed: &[(String, String)]
         "| {:width$} | p50 ms | p99 ms | target | bytes | result |",
         "route"
     );
-    let _ = writeln!(out, "|{}|--------|--------|--------|-------|--------|", "-".repeat(width + 2));
+    let _ = writeln!(
+        out,
+        "|{}|--------|--------|--------|-------|--------|",
+        "-".repeat(width + 2)
+    );
     let (mut passed, mut total) = (0, 0);
     for sample in samples {
         let p50 = quantile(&sample.times, 0.5);

@@ -25,9 +25,11 @@ const BODIES: usize = 64;
 /// Whether MariaDB already holds the reviews of these sizes (and when they were generated).
 pub async fn generated_at(config: &Config) -> Fallible<Option<DateTime<Utc>>> {
     let mut admin = MySqlConnection::connect(&config.mysql_admin_url()?).await?;
-    sqlx::raw_sql(&format!("CREATE DATABASE IF NOT EXISTS {MYSQL_DATABASE} CHARACTER SET utf8mb4"))
-        .execute(&mut admin)
-        .await?;
+    sqlx::raw_sql(&format!(
+        "CREATE DATABASE IF NOT EXISTS {MYSQL_DATABASE} CHARACTER SET utf8mb4"
+    ))
+    .execute(&mut admin)
+    .await?;
     admin.close().await?;
     let mut db = MySqlConnection::connect(&config.mysql_url()?).await?;
     create_marker_table(&mut db).await?;
@@ -107,7 +109,7 @@ pub async fn generate(config: &Config, sizes: Sizes, plan: &Plan) -> Fallible<()
         }
         tx.commit().await?;
         let written = (n + 1) * STATEMENTS_PER_COMMIT * ROWS_PER_STATEMENT;
-        if written % 500_000 == 0 {
+        if written.is_multiple_of(500_000) {
             eprintln!(
                 "scale: {written} reviews written ({:.0} s)",
                 started.elapsed().as_secs_f64()
@@ -115,14 +117,19 @@ pub async fn generate(config: &Config, sizes: Sizes, plan: &Plan) -> Fallible<()
         }
     }
     write_aggregates(&mut db, plan, generated_at).await?;
-    sqlx::raw_sql("ANALYZE TABLE reviews, movie_ratings").execute(&mut db).await?;
+    sqlx::raw_sql("ANALYZE TABLE reviews, movie_ratings")
+        .execute(&mut db)
+        .await?;
     sqlx::query("INSERT INTO scale_marker (sizes, generated_at) VALUES (?, ?)")
         .bind(sizes.key())
         .bind(generated_at.naive_utc())
         .execute(&mut db)
         .await?;
     db.close().await?;
-    eprintln!("scale: reviews done in {:.0} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "scale: reviews done in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -147,7 +154,11 @@ async fn write_aggregates(
         );
         for (i, (movie, histogram)) in chunk.iter().enumerate() {
             let count: u64 = histogram.iter().map(|&n| u64::from(n)).sum();
-            let sum: u64 = histogram.iter().zip(1u64..).map(|(&n, r)| u64::from(n) * r).sum();
+            let sum: u64 = histogram
+                .iter()
+                .zip(1u64..)
+                .map(|(&n, r)| u64::from(n) * r)
+                .sum();
             let columns: Vec<String> = histogram.iter().map(u32::to_string).collect();
             let separator = if i == 0 { "" } else { "," };
             write!(

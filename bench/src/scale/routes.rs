@@ -94,7 +94,10 @@ pub fn all(sizes: &Sizes) -> Vec<Route> {
         ("language=sv", "language=sv".into()),
         ("with_people=prolific", format!("with_people={prolific}")),
         ("with_people=rare", format!("with_people={rare_person}")),
-        ("awards_won=academy-awards", "awards_won=academy-awards".into()),
+        (
+            "awards_won=academy-awards",
+            "awards_won=academy-awards".into(),
+        ),
         (
             "awards_nominated=academy-awards",
             "awards_nominated=academy-awards".into(),
@@ -109,10 +112,22 @@ pub fn all(sizes: &Sizes) -> Vec<Route> {
     }
     for (label, query) in [
         ("genres=18 sort=rating.desc", "genres=18&sort=rating.desc"),
-        ("genres=18 sort=title.asc p500", "genres=18&sort=title.asc&page=500"),
-        ("language=fr sort=release_date.desc", "language=fr&sort=release_date.desc"),
-        ("genres=99 year=2015 min_votes=10", "genres=99&year=2015&min_votes=10"),
-        ("min_rating=7 sort=release_date.asc p500", "min_rating=7&sort=release_date.asc&page=500"),
+        (
+            "genres=18 sort=title.asc p500",
+            "genres=18&sort=title.asc&page=500",
+        ),
+        (
+            "language=fr sort=release_date.desc",
+            "language=fr&sort=release_date.desc",
+        ),
+        (
+            "genres=99 year=2015 min_votes=10",
+            "genres=99&year=2015&min_votes=10",
+        ),
+        (
+            "min_rating=7 sort=release_date.asc p500",
+            "min_rating=7&sort=release_date.asc&page=500",
+        ),
     ] {
         routes.push(route(
             &format!("discover {label}"),
@@ -121,23 +136,59 @@ pub fn all(sizes: &Sizes) -> Vec<Route> {
         ));
     }
     routes.extend([
-        route("search q=the p1 (common)", "/movies/search?q=the".into(), List),
-        route("search q=the p500", "/movies/search?q=the&page=500".into(), List),
+        route(
+            "search q=the p1 (common)",
+            "/movies/search?q=the".into(),
+            List,
+        ),
+        route(
+            "search q=the p500",
+            "/movies/search?q=the&page=500".into(),
+            List,
+        ),
         route("search q=love p1", "/movies/search?q=love".into(), List),
-        route("search q=the+last p1 (two common)", "/movies/search?q=the+last".into(), List),
+        route(
+            "search q=the+last p1 (two common)",
+            "/movies/search?q=the+last".into(),
+            List,
+        ),
         route(
             &format!("search q={RARE_TITLE_WORD} (rare)"),
             format!("/movies/search?q={RARE_TITLE_WORD}"),
             List,
         ),
-        route("search q=love year=2015", "/movies/search?q=love&year=2015".into(), List),
-        route("similar (most reviewed movie)", format!("/movies/{BIG_MOVIE}/similar"), List),
-        route("similar (a mid-catalog movie)", format!("/movies/{mid_movie}/similar"), List),
+        route(
+            "search q=love year=2015",
+            "/movies/search?q=love&year=2015".into(),
+            List,
+        ),
+        route(
+            "similar (most reviewed movie)",
+            format!("/movies/{BIG_MOVIE}/similar"),
+            List,
+        ),
+        route(
+            "similar (a mid-catalog movie)",
+            format!("/movies/{mid_movie}/similar"),
+            List,
+        ),
         route("genres", "/genres".into(), List),
         route("people popular p1", "/people/popular".into(), List),
-        route("people popular p500", "/people/popular?page=500".into(), List),
-        route("people search q=john p1 (common)", "/people/search?q=john".into(), List),
-        route("people search q=john p500", "/people/search?q=john&page=500".into(), List),
+        route(
+            "people popular p500",
+            "/people/popular?page=500".into(),
+            List,
+        ),
+        route(
+            "people search q=john p1 (common)",
+            "/people/search?q=john".into(),
+            List,
+        ),
+        route(
+            "people search q=john p500",
+            "/people/search?q=john&page=500".into(),
+            List,
+        ),
         route(
             &format!("people search q={RARE_NAME} (rare)"),
             format!("/people/search?q={RARE_NAME}"),
@@ -162,7 +213,11 @@ pub fn all(sizes: &Sizes) -> Vec<Route> {
             format!("/movies/{mid_movie}/reviews"),
             Reviews,
         ),
-        route("user reviews p1 (heavy user)", format!("/users/{heavy}/reviews"), List),
+        route(
+            "user reviews p1 (heavy user)",
+            format!("/users/{heavy}/reviews"),
+            List,
+        ),
         route(
             &format!("user reviews p{heavy_last_page} x100 (heavy user)"),
             format!("/users/{heavy}/reviews?page={heavy_last_page}&page_size=100"),

@@ -105,7 +105,8 @@ pub fn release_date(id: u64) -> Option<NaiveDate> {
 /// Person `id`'s name; the first names skewed (many Johns), two people named [`RARE_NAME`].
 pub fn person_name(sizes: &Sizes, id: u64) -> String {
     let mut rng = Rng::for_item(SEED, NAME_STREAM, id);
-    let first = FIRST_NAMES[usize::try_from(rng.skewed(FIRST_NAMES.len() as u64, 2.0)).unwrap_or(0)];
+    let first =
+        FIRST_NAMES[usize::try_from(rng.skewed(FIRST_NAMES.len() as u64, 2.0)).unwrap_or(0)];
     let last = if id == sizes.people / 3 || id == sizes.people * 2 / 3 {
         RARE_NAME.to_string()
     } else {
@@ -123,7 +124,7 @@ fn credited_person(sizes: &Sizes, rng: &mut Rng) -> u64 {
 /// not the lowest ids.
 pub fn scatter(rank: u64, n: u64) -> u64 {
     const STRIDE: u64 = 1_000_003; // prime: a permutation of 0..n for any n it does not divide
-    let stride = if n % STRIDE == 0 { 1 } else { STRIDE };
+    let stride = if n.is_multiple_of(STRIDE) { 1 } else { STRIDE };
     (u128::from(rank) * u128::from(stride) % u128::from(n)) as u64 + 1
 }
 
@@ -259,14 +260,22 @@ pub fn movie(sizes: &Sizes, id: u64, rating: RatingSummary) -> Option<(Movie, Ve
 /// `None` only for id 0, which is never generated.
 pub fn person(sizes: &Sizes, id: u64, credits: &[(u32, Role)]) -> Option<Person> {
     let mut rng = Rng::for_item(SEED, PERSON_STREAM, id);
-    let departments = [("Acting", 85), ("Directing", 6), ("Writing", 6), ("Production", 3)];
+    let departments = [
+        ("Acting", 85),
+        ("Directing", 6),
+        ("Writing", 6),
+        ("Production", 3),
+    ];
     let department = *rng.weighted(&departments);
     Some(Person {
         id: PersonId::new(i64::try_from(id).ok()?)?,
         name: person_name(sizes, id),
         also_known_as: Vec::new(),
         biography: Some(capitalised(
-            &(0..8).map(|_| tail_word(&mut rng)).collect::<Vec<_>>().join(" "),
+            &(0..8)
+                .map(|_| tail_word(&mut rng))
+                .collect::<Vec<_>>()
+                .join(" "),
         )),
         birthday: NaiveDate::from_yo_opt(1920 + i32::try_from(rng.below(85)).unwrap_or(0), 1),
         deathday: None,

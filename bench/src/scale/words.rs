@@ -75,7 +75,9 @@ mod tests {
     fn words_are_distinct_lower_case_ascii() {
         let words: std::collections::HashSet<String> = (0..VOCABULARY).map(word).collect();
         assert_eq!(words.len() as u64, VOCABULARY);
-        assert!(words.iter().all(|w| w.bytes().all(|b| b.is_ascii_lowercase())));
+        assert!(words
+            .iter()
+            .all(|w| w.bytes().all(|b| b.is_ascii_lowercase())));
         assert!(!words.contains(RARE_TITLE_WORD) && !words.contains(RARE_NAME));
     }
 }
