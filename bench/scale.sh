@@ -26,10 +26,12 @@
 #   SCALE_MYSQL_URL (else MV_MYSQL_URL, else mysql://root@127.0.0.1:3306/mysql): the server; the
 #   bench works in its own database `movieverse_scale` there (drop it to free the space).
 #
-# Needs: MariaDB (or MySQL) on SCALE_MYSQL_URL. At the default sizes, about 4 GB of disk under
-# target/scale-data and 2 GB in MariaDB, about 1.5 GB of memory while generating. Generation
-# takes tens of minutes on a 2-core machine (catalog and reviews are written at once), the
-# measuring a few minutes; the data of earlier runs is reused.
+# Needs: MariaDB (or MySQL) on SCALE_MYSQL_URL. At the default sizes: 6.5 GB of disk under
+# target/scale-data and 3.9 GB in MariaDB; memory while generating is the review plan, the
+# filmographies and SQLite's page cache (up to 1 GB). On a shared 2-core machine generation took
+# 22 minutes (catalog 13, written while the reviews were; the reviews 22) and measuring, at
+# SCALE_REQUESTS=30, 10 minutes (the slow routes take seconds a request). Later runs reuse the
+# data and only measure.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

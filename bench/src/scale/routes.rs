@@ -79,7 +79,7 @@ pub fn all(sizes: &Sizes) -> Vec<Route> {
         ));
     }
     let filters: [(&str, String); 14] = [
-        ("genres=18 (drama, 30%)", "genres=18".into()),
+        ("genres=18 (drama, 42%)", "genres=18".into()),
         ("genres=37 (western, 1%)", "genres=37".into()),
         ("genres=18,35 (all of)", "genres=18,35".into()),
         ("genres=27|53 (any of)", "genres=27%7C53".into()),

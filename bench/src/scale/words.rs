@@ -51,7 +51,7 @@ pub fn tail_word(rng: &mut Rng) -> String {
     word(rng.skewed(VOCABULARY, 3.0))
 }
 
-/// First names, the first ones far more common (about 7% of people are named the first).
+/// First names, the first ones far more common (about 16% of people are named the first).
 pub const FIRST_NAMES: [&str; 40] = [
     "john", "mary", "david", "anna", "michael", "maria", "james", "sarah", "robert", "laura",
     "peter", "emma", "paul", "julia", "mark", "lisa", "thomas", "kate", "daniel", "sofia", "jean",
