@@ -207,6 +207,19 @@ pub fn all(sizes: &Sizes) -> Vec<Route> {
             Reviews,
         ));
     }
+    // Past the deepest numbered page: a cursor after the middle of the id range (ids grow with
+    // time, so about half of the big movie's reviews lie on either side of it).
+    let middle = (sizes.reviews / 2).max(1);
+    for cursor in [
+        format!("newest.{middle}"),
+        format!("rating.desc.5.{middle}"),
+    ] {
+        routes.push(route(
+            &format!("movie reviews x100 by cursor {cursor} (mid-list)"),
+            format!("/movies/{BIG_MOVIE}/reviews?cursor={cursor}&page_size=100"),
+            Reviews,
+        ));
+    }
     routes.extend([
         route(
             "movie reviews, a movie with few",
