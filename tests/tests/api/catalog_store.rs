@@ -591,6 +591,12 @@ async fn similar_movies_share_genres_keywords_and_people(store: &dyn CatalogStor
         .await
         .unwrap();
     assert_eq!(ids_of(&second.results), [7]);
+    assert_eq!(second.total_results, 4);
+    let past = store
+        .similar_movies(movie_id(1), PageRequest::new(3, 3).unwrap())
+        .await
+        .unwrap();
+    assert_eq!((past.results.len(), past.total_results), (0, 4));
 }
 
 async fn genres_are_counted(store: &dyn CatalogStore) {

@@ -652,37 +652,41 @@ impl CatalogStore for EmbeddedCatalog {
         let specific = self
             .specific_probe(MOVIE_FEATURES, [Value::Int(id.get()), Value::Int(0)])
             .await?;
-        let keywords = id_array(&specific.keywords);
-        let people = id_array(&specific.people);
-        let total: i64 = sqlx::query(&format!("{SIMILAR_SCORES} SELECT COUNT(*) FROM scored"))
-            .bind(id.get())
-            .bind(SIMILAR_GENRE_WEIGHT)
-            .bind(SIMILAR_KEYWORD_WEIGHT)
-            .bind(SIMILAR_PERSON_WEIGHT)
-            .bind(&keywords)
-            .bind(&people)
-            .bind(MAX_SIMILAR_CANDIDATES)
-            .fetch_one(&self.pool)
-            .await
-            .and_then(|row| row.try_get(0))
-            .map_err(db)?;
-        let rows = sqlx::query(&format!(
-            "{SIMILAR_SCORES} SELECT {} FROM scored s JOIN catalog_movies m ON m.id = s.id \
+        let values = [
+            Value::Int(id.get()),
+            Value::Real(SIMILAR_GENRE_WEIGHT),
+            Value::Real(SIMILAR_KEYWORD_WEIGHT),
+            Value::Real(SIMILAR_PERSON_WEIGHT),
+            Value::Text(id_array(&specific.keywords)),
+            Value::Text(id_array(&specific.people)),
+            Value::Int(MAX_SIMILAR_CANDIDATES),
+            Value::Int(to_i64(page.limit())),
+            Value::Int(to_i64(page.offset())),
+        ];
+        // The page and the number of candidates in one pass over the scores (a window count
+        // is taken before the LIMIT); only a page past the last needs a count of its own.
+        let page_sql = format!(
+            "{SIMILAR_SCORES} SELECT {}, COUNT(*) OVER () AS scored_total \
+             FROM scored s JOIN catalog_movies m ON m.id = s.id \
              ORDER BY s.score DESC, m.popularity DESC, m.id LIMIT ?8 OFFSET ?9",
             prefixed_summary_columns()
-        ))
-        .bind(id.get())
-        .bind(SIMILAR_GENRE_WEIGHT)
-        .bind(SIMILAR_KEYWORD_WEIGHT)
-        .bind(SIMILAR_PERSON_WEIGHT)
-        .bind(&keywords)
-        .bind(&people)
-        .bind(MAX_SIMILAR_CANDIDATES)
-        .bind(to_i64(page.limit()))
-        .bind(to_i64(page.offset()))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        );
+        let rows = bind_all(sqlx::query(&page_sql), &values)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        let total: i64 = match rows.first() {
+            Some(row) => row.try_get("scored_total").map_err(db)?,
+            None if page.offset() == 0 => 0,
+            None => {
+                let count_sql = format!("{SIMILAR_SCORES} SELECT COUNT(*) FROM scored");
+                bind_all(sqlx::query(&count_sql), &values[..7])
+                    .fetch_one(&self.pool)
+                    .await
+                    .and_then(|row| row.try_get(0))
+                    .map_err(db)?
+            }
+        };
         summaries_page(page, total, &rows)
     }
 
