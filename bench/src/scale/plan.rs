@@ -114,12 +114,7 @@ impl Plan {
         else {
             return RatingSummary::default();
         };
-        let count: u64 = histogram.iter().map(|&n| u64::from(n)).sum();
-        let sum: u64 = histogram
-            .iter()
-            .zip(1u64..)
-            .map(|(&n, r)| u64::from(n) * r)
-            .sum();
+        let (count, sum) = count_and_sum(histogram);
         if count == 0 {
             return RatingSummary::default();
         }
@@ -141,4 +136,14 @@ fn push(reviews: &mut Vec<PlannedReview>, rng: &mut Rng, movie: u64, user: u64) 
 /// A reviewed movie: the most reviewed get thousands of reviews, most movies none.
 fn reviewed_movie(sizes: &Sizes, rng: &mut Rng) -> u64 {
     scatter(rng.skewed(sizes.movies, 2.0), sizes.movies)
+}
+
+/// The number of ratings in `histogram` (`[r - 1]`: how many equal r) and their sum.
+pub fn count_and_sum(histogram: &[u32; 10]) -> (u64, u64) {
+    histogram
+        .iter()
+        .zip(1u64..)
+        .fold((0, 0), |(count, sum), (&n, rating)| {
+            (count + u64::from(n), sum + u64::from(n) * rating)
+        })
 }

@@ -153,12 +153,7 @@ async fn write_aggregates(
              r6, r7, r8, r9, r10, revision, updated_at) VALUES ",
         );
         for (i, (movie, histogram)) in chunk.iter().enumerate() {
-            let count: u64 = histogram.iter().map(|&n| u64::from(n)).sum();
-            let sum: u64 = histogram
-                .iter()
-                .zip(1u64..)
-                .map(|(&n, r)| u64::from(n) * r)
-                .sum();
+            let (count, sum) = crate::plan::count_and_sum(histogram);
             let columns: Vec<String> = histogram.iter().map(u32::to_string).collect();
             let separator = if i == 0 { "" } else { "," };
             write!(

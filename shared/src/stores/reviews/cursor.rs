@@ -92,11 +92,6 @@ impl ReviewCursor {
             Self::RatingDesc(rating, _) | Self::RatingAsc(rating, _) => Some(rating),
         }
     }
-
-    /// Whether the order runs from the highest key down.
-    pub fn descending(self) -> bool {
-        matches!(self, Self::Newest(_) | Self::RatingDesc(..))
-    }
 }
 
 impl fmt::Display for ReviewCursor {
