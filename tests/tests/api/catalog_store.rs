@@ -1,9 +1,9 @@
 //! The catalog store contract: every test runs once per adapter (embedded SQLite, and MongoDB
 //! on the test server), through the store the app builds from its settings.
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use shared::catalog_query::{
-    DiscoverParams, DiscoverQuery, DiscoverRequest, MovieSearch, SearchText, Year,
+    DiscoverParams, DiscoverQuery, DiscoverRequest, DiscoverSort, MovieSearch, SearchText, Year,
     MAX_SIMILAR_CANDIDATES,
 };
 use shared::domain::{
@@ -50,6 +50,7 @@ contract!(
     movies_read_back_whole_with_their_rating,
     discover_filters_combine_and_count_exactly,
     discover_sorts_and_pages,
+    discover_pages_every_shape_in_order,
     search_is_ranked_and_folds_case_and_accents,
     top_rated_prefers_reviews_then_tmdb_votes,
     similar_movies_share_genres_keywords_and_people,
@@ -498,6 +499,165 @@ async fn discover_sorts_and_pages(store: &dyn CatalogStore) {
         .unwrap();
     assert!(beyond.results.is_empty());
     assert_eq!(beyond.total_results, 5);
+}
+
+/// A catalog of 160 movies whose keys tie often (popularity, rating, votes, titles), in three
+/// languages and four genres from very common to rare, with some undated; 30 of them are then
+/// rewritten (new popularity, dates, genres), as a re-import would.
+fn varied_catalog() -> Vec<Movie> {
+    let genre_sets: [&[i64]; 8] = [
+        &[DRAMA],
+        &[DRAMA, COMEDY],
+        &[COMEDY],
+        &[DRAMA, ACTION],
+        &[ACTION, COMEDY],
+        &[DRAMA],
+        &[DRAMA, COMEDY, ACTION],
+        &[],
+    ];
+    (1..=160)
+        .map(|id: i64| {
+            let n = id * 7919 % 1009;
+            let mut genres = genre_sets[(n % 8) as usize].to_vec();
+            if id % 40 == 0 {
+                genres.push(ROMANCE);
+            }
+            let title = format!("{} {}", ["Alpha", "beta", "Gamma"][n as usize % 3], n % 11);
+            let mut movie = with_genres(movie(id, &title), &genres);
+            movie.popularity = (n % 17) as f64;
+            movie.vote_average = (n % 21) as f64 / 2.0;
+            movie.vote_count = (n % 9) as u64 * 100;
+            movie.original_language = Some(["en", "en", "fr", "ja"][(n % 4) as usize].into());
+            movie.release_date = (n % 11 != 0)
+                .then(|| NaiveDate::from_ymd_opt(1990 + (n % 25) as i32, 1 + (n % 12) as u32, 1))
+                .flatten();
+            movie
+        })
+        .collect()
+}
+
+/// The movies matching `query`, in its order: what every adapter must list, worked out here.
+fn expected_discover(movies: &[Movie], query: &DiscoverQuery) -> Vec<i64> {
+    let (low, high) = query.release_bounds();
+    let mut matches: Vec<&Movie> = movies
+        .iter()
+        .filter(|m| {
+            let genres: Vec<i64> = m.genres.iter().map(|g| g.id.get()).collect();
+            let date = m.release_date.map(|d| d.to_string());
+            let dated_only = matches!(
+                query.sort,
+                DiscoverSort::ReleaseDateAsc | DiscoverSort::ReleaseDateDesc
+            );
+            query.genres.as_ref().is_none_or(|set| {
+                let mut wanted = set.ids().iter().map(|g| genres.contains(&g.get()));
+                if set.is_all() {
+                    wanted.all(|hit| hit)
+                } else {
+                    wanted.any(|hit| hit)
+                }
+            }) && (!dated_only || date.is_some())
+                && low.as_ref().is_none_or(|low| date.as_ref().is_some_and(|d| d >= low))
+                && high.as_ref().is_none_or(|high| date.as_ref().is_some_and(|d| d <= high))
+                && query.min_rating.is_none_or(|min| m.vote_average >= min.get())
+                && query.min_votes.is_none_or(|min| m.vote_count >= min)
+                && query
+                    .language
+                    .as_ref()
+                    .is_none_or(|l| m.original_language.as_deref() == Some(l.as_str()))
+        })
+        .collect();
+    matches.sort_by(|a, b| {
+        let keys = match query.sort {
+            DiscoverSort::PopularityDesc => b.popularity.total_cmp(&a.popularity),
+            DiscoverSort::ReleaseDateDesc => b.release_date.cmp(&a.release_date),
+            DiscoverSort::ReleaseDateAsc => a.release_date.cmp(&b.release_date),
+            DiscoverSort::RatingDesc => b
+                .vote_average
+                .total_cmp(&a.vote_average)
+                .then(b.vote_count.cmp(&a.vote_count)),
+            DiscoverSort::TitleAsc => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
+        };
+        keys.then(a.id.get().cmp(&b.id.get()))
+    });
+    matches.iter().map(|m| m.id.get()).collect()
+}
+
+/// Every filter shape the walks distinguish (the whole catalog, one genre, all or any of several,
+/// a language, ranges on their own and on top of those), with every sort, read page by page:
+/// each page holds exactly the next matches in order, and each counts them all.
+async fn discover_pages_every_shape_in_order(store: &dyn CatalogStore) {
+    let mut movies = varied_catalog();
+    load(store, &movies).await;
+    for movie in movies.iter_mut().filter(|m| m.id.get() % 5 == 0).take(30) {
+        movie.popularity = 100.0 - movie.popularity;
+        movie.release_date = movie.release_date.map(|d| d + Duration::days(4000));
+        let genres: Vec<i64> = match movie.genres.split_first() {
+            None => vec![ROMANCE, DRAMA],
+            Some((_, rest)) => rest.iter().map(|g| g.id.get()).collect(),
+        };
+        *movie = with_genres(movie.clone(), &genres);
+        store.upsert_movie(movie).await.unwrap();
+    }
+    let (drama, comedy, action, romance) = (
+        DRAMA.to_string(),
+        COMEDY.to_string(),
+        ACTION.to_string(),
+        ROMANCE.to_string(),
+    );
+    let drama_comedy = format!("{drama},{comedy}");
+    let three_of = format!("{comedy},{action},{drama}");
+    let comedy_or_romance = format!("{comedy}|{romance}");
+    let any_of_three = format!("{action}|{comedy}|{drama}");
+    let drama_or_action = format!("{drama}|{action}");
+    let shapes: Vec<Vec<(&str, &str)>> = vec![
+        vec![],
+        vec![("genres", &drama)],
+        vec![("genres", &romance)],
+        vec![("genres", &drama_comedy)],
+        vec![("genres", &three_of)],
+        vec![("genres", &comedy_or_romance)],
+        vec![("genres", &any_of_three)],
+        vec![("language", "fr")],
+        vec![("language", "ja"), ("genres", &drama)],
+        vec![("year", "2003")],
+        vec![("release_date_gte", "1995-03-01"), ("release_date_lte", "2012-06-30")],
+        vec![("min_rating", "6.5")],
+        vec![("min_votes", "400")],
+        vec![
+            ("genres", &drama_or_action),
+            ("min_rating", "3"),
+            ("min_votes", "200"),
+            ("release_date_gte", "1996-01-01"),
+        ],
+        vec![("language", "en"), ("min_votes", "300"), ("release_date_lte", "2020-12-31")],
+    ];
+    for shape in &shapes {
+        for sort in [
+            "popularity.desc",
+            "release_date.desc",
+            "release_date.asc",
+            "rating.desc",
+            "title.asc",
+        ] {
+            let mut pairs = shape.clone();
+            pairs.push(("sort", sort));
+            let query = query(&pairs);
+            let expected = expected_discover(&movies, &query);
+            let mut listed = Vec::new();
+            for number in 1..=20 {
+                let page = store
+                    .discover(&query, PageRequest::new(number, 11).unwrap())
+                    .await
+                    .unwrap();
+                assert_eq!(page.total_results, expected.len() as u64, "{pairs:?}");
+                if page.results.is_empty() {
+                    break;
+                }
+                listed.extend(ids_of(&page.results));
+            }
+            assert_eq!(listed, expected, "{pairs:?}");
+        }
+    }
 }
 
 async fn search(store: &dyn CatalogStore, text: &str, year: Option<&str>) -> (Vec<i64>, u64) {

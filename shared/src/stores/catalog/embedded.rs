@@ -14,7 +14,7 @@ use super::embedded_awards::{delete_award_rows, replace_award_rows, stored_recor
 use super::embedded_rows::{source_text, to_i64, to_json, MovieRow, PersonRow};
 use super::embedded_search_index::SearchIndex;
 use super::embedded_sql::{
-    bind_all, carriers, discover_where, order_by, Value, MOVIE_FEATURES, SIMILAR_SCORES,
+    bind_all, carriers, Value, MOVIE_FEATURES, SIMILAR_SCORES,
 };
 use super::specific::{Carried, Feature, SpecificProbe, SPECIFIC_ROWS};
 use super::CatalogStore;
@@ -559,27 +559,7 @@ impl CatalogStore for EmbeddedCatalog {
         query: &DiscoverQuery,
         page: PageRequest,
     ) -> Result<Page<MovieSummary>, StoreError> {
-        let (filter, values) = discover_where(query);
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies m {filter} LIMIT {COUNTED_RESULTS})"
-        );
-        let total: i64 = bind_all(sqlx::query(&count_sql), &values)
-            .fetch_one(&self.pool)
-            .await
-            .and_then(|row| row.try_get(0))
-            .map_err(db)?;
-        let page_sql = format!(
-            "SELECT {} FROM catalog_movies m {filter} ORDER BY {} LIMIT ? OFFSET ?",
-            prefixed_summary_columns(),
-            order_by(query.sort)
-        );
-        let rows = bind_all(sqlx::query(&page_sql), &values)
-            .bind(to_i64(page.limit()))
-            .bind(to_i64(page.offset()))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
-        summaries_page(page, total, &rows)
+        super::embedded_discover::discover(&self.pool, query, page).await
     }
 
     async fn search_movies(
@@ -866,7 +846,7 @@ pub(super) async fn recount_genres(tx: &mut Transaction<'_, Sqlite>) -> Result<(
 }
 
 /// [`SUMMARY_COLUMNS`] qualified with the `m` alias, for joins.
-fn prefixed_summary_columns() -> String {
+pub(super) fn prefixed_summary_columns() -> String {
     SUMMARY_COLUMNS
         .split(", ")
         .map(|column| format!("m.{column}"))
@@ -874,7 +854,7 @@ fn prefixed_summary_columns() -> String {
         .join(", ")
 }
 
-fn summaries_page(
+pub(super) fn summaries_page(
     page: PageRequest,
     total: i64,
     rows: &[SqliteRow],

@@ -4,6 +4,7 @@ mod awards;
 mod candidates;
 mod embedded;
 mod embedded_awards;
+mod embedded_discover;
 mod embedded_fill;
 mod embedded_rows;
 mod embedded_search_index;

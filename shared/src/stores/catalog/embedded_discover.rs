@@ -1,0 +1,489 @@
+//! Discover on the embedded catalog, built to stay fast at TMDB's size (a million movies).
+//!
+//! A page is read by walking an index in the list's own order (`0010_discover_walks.sql`) and
+//! stopping after the page; only the page's ids are read from the walk (the index covers the
+//! sort keys and the range filters), and only the page's movies are joined. What is walked
+//! follows the filters: one genre's movies, one language's, or the whole catalog. Person and
+//! award filters match few movies, so their matches are collected and sorted instead.
+//!
+//! The statement text only ever holds fixed fragments; every value is a bound parameter.
+
+use sqlx::{Row, SqlitePool};
+
+use super::embedded::{db, prefixed_summary_columns, summaries_page};
+use super::embedded_rows::to_i64;
+use super::embedded_sql::{bind_all, Value};
+use crate::catalog_query::{AwardKey, DiscoverQuery, DiscoverSort, IdSet, Language};
+use crate::domain::{GenreId, MovieSummary};
+use crate::http::{Page, PageRequest, COUNTED_RESULTS};
+use crate::stores::StoreError;
+
+pub(super) async fn discover(
+    pool: &SqlitePool,
+    query: &DiscoverQuery,
+    page: PageRequest,
+) -> Result<Page<MovieSummary>, StoreError> {
+    let scope = Scope::of(pool, query).await?;
+    let count = scope.count_sql(query);
+    let total: i64 = bind_all(sqlx::query(&count.text), &count.values)
+        .fetch_one(pool)
+        .await
+        .and_then(|row| row.try_get(0))
+        .map_err(db)?;
+    if to_i64(page.offset()) >= total {
+        return summaries_page(page, total, &[]);
+    }
+    let read = scope.page_sql(query, page);
+    let rows = bind_all(sqlx::query(&read.text), &read.values)
+        .fetch_all(pool)
+        .await
+        .map_err(db)?;
+    summaries_page(page, total, &rows)
+}
+
+/// What a discover query walks.
+enum Scope<'q> {
+    /// People and awards match few movies: collect the matches, then sort them.
+    Collected,
+    /// One genre's movies; for "all of" the genre with the fewest movies, the others checked
+    /// per movie.
+    Genre { lead: i64, others: Vec<i64> },
+    /// Any of several genres: each genre's walk stops at the page's end, and the page is read
+    /// from their union (a movie in the first n of the union is in the first n of a genre).
+    AnyGenre(Vec<i64>),
+    Language(&'q Language),
+    Catalog,
+}
+
+impl<'q> Scope<'q> {
+    async fn of(pool: &SqlitePool, query: &'q DiscoverQuery) -> Result<Scope<'q>, StoreError> {
+        if query.with_people.is_some()
+            || query.awards_won.is_some()
+            || query.awards_nominated.is_some()
+        {
+            return Ok(Scope::Collected);
+        }
+        if let Some(genres) = &query.genres {
+            let ids: Vec<i64> = genres.ids().iter().map(|g| g.get()).collect();
+            return Ok(match ids.as_slice() {
+                [only] => Scope::Genre {
+                    lead: *only,
+                    others: Vec::new(),
+                },
+                _ if genres.is_all() => {
+                    let lead = rarest_genre(pool, genres.ids()).await?;
+                    let others = ids.iter().copied().filter(|&id| id != lead).collect();
+                    Scope::Genre { lead, others }
+                }
+                _ => Scope::AnyGenre(ids),
+            });
+        }
+        Ok(match &query.language {
+            Some(language) => Scope::Language(language),
+            None => Scope::Catalog,
+        })
+    }
+
+    /// How many movies match, counted up to the deepest page a client can ask for.
+    fn count_sql(&self, query: &DiscoverQuery) -> Sql {
+        let mut sql = Sql::default();
+        match self {
+            Scope::Collected => {
+                sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies m WHERE ");
+                collected_filters(&mut sql, query);
+            }
+            Scope::Genre { lead, others } => {
+                sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movie_genres a WHERE ");
+                genre_walk_filters(&mut sql, query, *lead, others);
+            }
+            Scope::AnyGenre(ids) => {
+                sql.push(
+                    "SELECT COUNT(*) FROM (SELECT DISTINCT a.movie_id FROM catalog_movie_genres a \
+                     WHERE a.genre_id IN (SELECT value FROM json_each(?))",
+                );
+                sql.bind(Value::Text(id_array(ids)));
+                range_filters(&mut sql, query, "a", true);
+            }
+            Scope::Language(language) => {
+                sql.push(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies a \
+                     WHERE a.original_language = ?",
+                );
+                sql.bind(Value::Text(language.as_str().to_string()));
+                range_filters(&mut sql, query, "a", false);
+            }
+            Scope::Catalog => {
+                sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies a WHERE true");
+                range_filters(&mut sql, query, "a", true);
+            }
+        }
+        sql.push(&format!(" LIMIT {COUNTED_RESULTS})"));
+        sql
+    }
+
+    /// The page's movies, in the list's order.
+    fn page_sql(&self, query: &DiscoverQuery, page: PageRequest) -> Sql {
+        let sort = query.sort;
+        let mut sql = Sql::default();
+        if let Scope::Collected = self {
+            sql.push(&format!(
+                "SELECT {} FROM catalog_movies m WHERE ",
+                prefixed_summary_columns()
+            ));
+            collected_filters(&mut sql, query);
+            sql.push(&format!(
+                " ORDER BY {} LIMIT ? OFFSET ?",
+                order_by(sort, "m", "id")
+            ));
+            sql.bind(Value::Int(to_i64(page.limit())));
+            sql.bind(Value::Int(to_i64(page.offset())));
+            return sql;
+        }
+        // The page's ids and sort keys from the walk (index only), then its movies.
+        sql.push(&format!(
+            "SELECT {} FROM (",
+            prefixed_summary_columns()
+        ));
+        match self {
+            Scope::Collected => {}
+            Scope::Genre { lead, others } => {
+                genre_walk_head(&mut sql, sort);
+                genre_walk_filters(&mut sql, query, *lead, others);
+                page_bounds(&mut sql, sort, "a", "movie_id", page);
+            }
+            Scope::AnyGenre(ids) => {
+                // Each genre's first `offset + limit` movies hold the union's first as many.
+                let end = Value::Int(to_i64(page.offset() + page.limit()));
+                for (arm, id) in ids.iter().enumerate() {
+                    if arm > 0 {
+                        sql.push(" UNION ");
+                    }
+                    sql.push("SELECT * FROM (");
+                    genre_walk_head(&mut sql, sort);
+                    genre_walk_filters(&mut sql, query, *id, &[]);
+                    sql.push(&format!(" ORDER BY {} LIMIT ?)", order_by(sort, "a", "movie_id")));
+                    sql.bind(end.clone());
+                }
+                sql.push(&format!(
+                    " ORDER BY {} LIMIT ? OFFSET ?",
+                    order_by(sort, "", "id")
+                ));
+                sql.bind(Value::Int(to_i64(page.limit())));
+                sql.bind(Value::Int(to_i64(page.offset())));
+            }
+            Scope::Language(language) => {
+                sql.push(&format!(
+                    "SELECT a.id AS id, {} FROM catalog_movies a INDEXED BY \
+                     catalog_movies_language_walk_{} WHERE a.original_language = ?",
+                    key_columns(sort, "a"),
+                    index_suffix(sort)
+                ));
+                sql.bind(Value::Text(language.as_str().to_string()));
+                range_filters(&mut sql, query, "a", false);
+                page_bounds(&mut sql, sort, "a", "id", page);
+            }
+            Scope::Catalog => {
+                sql.push(&format!(
+                    "SELECT a.id AS id, {} FROM catalog_movies a INDEXED BY \
+                     catalog_movies_walk_{} WHERE true",
+                    key_columns(sort, "a"),
+                    index_suffix(sort)
+                ));
+                range_filters(&mut sql, query, "a", true);
+                page_bounds(&mut sql, sort, "a", "id", page);
+            }
+        }
+        sql.push(&format!(
+            ") p CROSS JOIN catalog_movies m ON m.id = p.id ORDER BY {}",
+            order_by(sort, "p", "id")
+        ));
+        sql
+    }
+}
+
+/// A statement assembled from fixed fragments, with its bound values in order.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    fn push(&mut self, fragment: &str) {
+        self.text.push_str(fragment);
+    }
+
+    fn bind(&mut self, value: Value) {
+        self.values.push(value);
+    }
+}
+
+/// The genre among `ids` with the fewest movies (the kept counts; a genre without any leads).
+async fn rarest_genre(pool: &SqlitePool, ids: &[GenreId]) -> Result<i64, StoreError> {
+    let ids: Vec<i64> = ids.iter().map(|g| g.get()).collect();
+    let rarest: Option<i64> = sqlx::query_scalar(
+        "SELECT value FROM json_each(?) LEFT JOIN catalog_genres g ON g.id = value \
+         ORDER BY COALESCE(g.movie_count, 0), value LIMIT 1",
+    )
+    .bind(id_array(&ids))
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    rarest.ok_or_else(|| StoreError::Internal("an all-of genre filter without genres".into()))
+}
+
+fn id_array(ids: &[i64]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
+}
+
+/// `SELECT` of a genre walk's ids and sort keys, up to its `WHERE`.
+fn genre_walk_head(sql: &mut Sql, sort: DiscoverSort) {
+    sql.push(&format!(
+        "SELECT a.movie_id AS id, {} FROM catalog_movie_genres a INDEXED BY \
+         catalog_movie_genres_walk_{} WHERE ",
+        key_columns(sort, "a"),
+        index_suffix(sort)
+    ));
+}
+
+/// The conditions of a walk of genre `lead` that also requires `others`.
+fn genre_walk_filters(sql: &mut Sql, query: &DiscoverQuery, lead: i64, others: &[i64]) {
+    sql.push("a.genre_id = ?");
+    sql.bind(Value::Int(lead));
+    for &other in others {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM catalog_movie_genres o \
+             WHERE o.movie_id = a.movie_id AND o.genre_id = ?)",
+        );
+        sql.bind(Value::Int(other));
+    }
+    range_filters(sql, query, "a", true);
+}
+
+/// ` ORDER BY … LIMIT ? OFFSET ?` of a single walk.
+fn page_bounds(sql: &mut Sql, sort: DiscoverSort, alias: &str, id: &str, page: PageRequest) {
+    sql.push(&format!(
+        " ORDER BY {} LIMIT ? OFFSET ?",
+        order_by(sort, alias, id)
+    ));
+    sql.bind(Value::Int(to_i64(page.limit())));
+    sql.bind(Value::Int(to_i64(page.offset())));
+}
+
+/// ` AND …` for the date, rating, vote and (unless the walk is led by it) language filters on
+/// `alias`: a movie row, or a genre row's copies of its keys (the same column names).
+fn range_filters(sql: &mut Sql, query: &DiscoverQuery, alias: &str, language: bool) {
+    let (low, high) = query.release_bounds();
+    if let Some(low) = low {
+        sql.push(&format!(" AND {alias}.release_date >= ?"));
+        sql.bind(Value::Text(low));
+    } else if lists_dated_only(query.sort) {
+        sql.push(&format!(" AND {alias}.release_date IS NOT NULL"));
+    }
+    if let Some(high) = high {
+        sql.push(&format!(" AND {alias}.release_date <= ?"));
+        sql.bind(Value::Text(high));
+    }
+    if let Some(min) = query.min_rating {
+        sql.push(&format!(" AND {alias}.vote_average >= ?"));
+        sql.bind(Value::Real(min.get()));
+    }
+    if let Some(min) = query.min_votes {
+        sql.push(&format!(" AND {alias}.vote_count >= ?"));
+        sql.bind(Value::Int(i64::try_from(min).unwrap_or(i64::MAX)));
+    }
+    if language {
+        if let Some(language) = &query.language {
+            sql.push(&format!(" AND {alias}.original_language = ?"));
+            sql.bind(Value::Text(language.as_str().to_string()));
+        }
+    }
+}
+
+/// Release-date orders list dated movies only (as both adapters do).
+fn lists_dated_only(sort: DiscoverSort) -> bool {
+    matches!(
+        sort,
+        DiscoverSort::ReleaseDateAsc | DiscoverSort::ReleaseDateDesc
+    )
+}
+
+/// Every filter, on `catalog_movies m`, for the collected scope.
+fn collected_filters(sql: &mut Sql, query: &DiscoverQuery) {
+    sql.push("true");
+    if let Some(genres) = &query.genres {
+        let ids: Vec<i64> = genres.ids().iter().map(|g| g.get()).collect();
+        relation(sql, "catalog_movie_genres", "genre_id", &ids, genres.is_all());
+    }
+    if let Some(people) = &query.with_people {
+        let ids: Vec<i64> = people.ids().iter().map(|p| p.get()).collect();
+        relation(sql, "catalog_movie_people", "person_id", &ids, people.is_all());
+    }
+    if let Some(awards) = &query.awards_won {
+        award_filter(sql, awards, true);
+    }
+    if let Some(awards) = &query.awards_nominated {
+        award_filter(sql, awards, false);
+    }
+    range_filters(sql, query, "m", true);
+}
+
+/// ` AND` a movie related to all (or any) of `ids` through `table`.
+fn relation(sql: &mut Sql, table: &str, column: &str, ids: &[i64], all: bool) {
+    sql.push(&format!(
+        " AND m.id IN (SELECT movie_id FROM {table} WHERE {column} IN \
+         (SELECT value FROM json_each(?))"
+    ));
+    sql.bind(Value::Text(id_array(ids)));
+    if all {
+        sql.push(" GROUP BY movie_id HAVING COUNT(*) = ?");
+        sql.bind(Value::Int(i64::try_from(ids.len()).unwrap_or(i64::MAX)));
+    }
+    sql.push(")");
+}
+
+/// ` AND` movies holding all (or any) of `awards` in `catalog_awards`: won, or nominated (wins
+/// count).
+fn award_filter(sql: &mut Sql, awards: &IdSet<AwardKey>, won_only: bool) {
+    let won = if won_only { " AND won = 1" } else { "" };
+    let joiner = if awards.is_all() { " AND " } else { " OR " };
+    sql.push(" AND (");
+    for (n, key) in awards.ids().iter().enumerate() {
+        if n > 0 {
+            sql.push(joiner);
+        }
+        sql.bind(Value::Text(key.award.as_str().to_string()));
+        match &key.category {
+            Some(category) => {
+                sql.bind(Value::Text(category.as_str().to_string()));
+                sql.push(&format!(
+                    "m.id IN (SELECT subject_id FROM catalog_awards WHERE award_id = ? \
+                     AND category_slug = ?{won} AND subject = 'movie')"
+                ));
+            }
+            None => sql.push(&format!(
+                "m.id IN (SELECT subject_id FROM catalog_awards WHERE award_id = ?{won} \
+                 AND subject = 'movie')"
+            )),
+        }
+    }
+    sql.push(")");
+}
+
+/// The sort's keys, most significant first, and whether each descends; the id breaks ties.
+fn sort_keys(sort: DiscoverSort) -> &'static [(&'static str, bool)] {
+    match sort {
+        DiscoverSort::PopularityDesc => &[("popularity", true)],
+        DiscoverSort::ReleaseDateDesc => &[("release_date", true)],
+        DiscoverSort::ReleaseDateAsc => &[("release_date", false)],
+        DiscoverSort::RatingDesc => &[("vote_average", true), ("vote_count", true)],
+        DiscoverSort::TitleAsc => &[("sort_title", false)],
+    }
+}
+
+/// The name ending of the sort's walk indexes.
+fn index_suffix(sort: DiscoverSort) -> &'static str {
+    match sort {
+        DiscoverSort::PopularityDesc => "popularity",
+        DiscoverSort::ReleaseDateDesc => "release_desc",
+        DiscoverSort::ReleaseDateAsc => "release_asc",
+        DiscoverSort::RatingDesc => "rating",
+        DiscoverSort::TitleAsc => "title",
+    }
+}
+
+/// The sort's keys on `alias`, as select-list columns under their own names.
+fn key_columns(sort: DiscoverSort, alias: &str) -> String {
+    sort_keys(sort)
+        .iter()
+        .map(|(key, _)| format!("{alias}.{key} AS {key}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `ORDER BY` terms of the sort on `alias` (none: the compound's result columns), ties by `id`.
+fn order_by(sort: DiscoverSort, alias: &str, id: &str) -> String {
+    let qualify = |column: &str| {
+        if alias.is_empty() {
+            column.to_string()
+        } else {
+            format!("{alias}.{column}")
+        }
+    };
+    let mut terms: Vec<String> = sort_keys(sort)
+        .iter()
+        .map(|(key, descending)| {
+            format!("{}{}", qualify(key), if *descending { " DESC" } else { "" })
+        })
+        .collect();
+    terms.push(qualify(id));
+    terms.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog_query::{DiscoverParams, DiscoverRequest};
+
+    fn query(pairs: &[(&str, &str)]) -> DiscoverQuery {
+        let object: serde_json::Map<String, serde_json::Value> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+            .collect();
+        let params: DiscoverParams = serde_json::from_value(object.into()).unwrap();
+        match params.parse().unwrap() {
+            DiscoverRequest::Filtered(query) => query,
+            DiscoverRequest::Ids(_) => panic!("ids"),
+        }
+    }
+
+    /// Each walk reads its scope's index of the sort, covering (no movie row is read to skip
+    /// one), and sorts nothing but the page it joins (and, for any of several genres, each
+    /// genre's bounded walk before the union merges them).
+    #[tokio::test]
+    async fn every_walk_reads_the_index_of_its_sort_and_sorts_only_the_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::stores::embedded::open(dir.path()).await.unwrap();
+        let shapes: [(&[(&str, &str)], &str, usize); 6] = [
+            (&[], "catalog_movies_walk_", 0),
+            (&[("min_rating", "7"), ("year", "2015")], "catalog_movies_walk_", 0),
+            (&[("genres", "18"), ("language", "fr")], "catalog_movie_genres_walk_", 0),
+            (&[("genres", "18,35")], "catalog_movie_genres_walk_", 0),
+            (&[("genres", "27|53|99")], "catalog_movie_genres_walk_", 3),
+            (&[("language", "fr"), ("min_votes", "10")], "catalog_movies_language_walk_", 0),
+        ];
+        for (filters, index, arms) in shapes {
+            for sort in [
+                "popularity.desc",
+                "release_date.desc",
+                "release_date.asc",
+                "rating.desc",
+                "title.asc",
+            ] {
+                let mut pairs = filters.to_vec();
+                pairs.push(("sort", sort));
+                let query = query(&pairs);
+                let scope = Scope::of(&pool, &query).await.unwrap();
+                let page = scope.page_sql(&query, PageRequest::new(500, 20).unwrap());
+                let explain = format!("EXPLAIN QUERY PLAN {}", page.text);
+                let plan = bind_all(sqlx::query(&explain), &page.values)
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+                let details: Vec<String> = plan.iter().map(|row| row.get(3)).collect();
+                let walk = format!(
+                    "USING COVERING INDEX {index}{}",
+                    index_suffix(query.sort)
+                );
+                let walks: Vec<&String> = details
+                    .iter()
+                    .filter(|d| d.starts_with("SEARCH a ") || d.starts_with("SCAN a "))
+                    .collect();
+                assert!(!walks.is_empty(), "{pairs:?}: {details:?}");
+                assert!(walks.iter().all(|d| d.contains(&walk)), "{pairs:?}: {details:?}");
+                let sorts = details.iter().filter(|d| d.contains("TEMP B-TREE")).count();
+                assert_eq!(sorts, 1 + arms, "{pairs:?}: {details:?}");
+            }
+        }
+    }
+}
