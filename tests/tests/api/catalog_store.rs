@@ -556,9 +556,15 @@ fn expected_discover(movies: &[Movie], query: &DiscoverQuery) -> Vec<i64> {
                     wanted.any(|hit| hit)
                 }
             }) && (!dated_only || date.is_some())
-                && low.as_ref().is_none_or(|low| date.as_ref().is_some_and(|d| d >= low))
-                && high.as_ref().is_none_or(|high| date.as_ref().is_some_and(|d| d <= high))
-                && query.min_rating.is_none_or(|min| m.vote_average >= min.get())
+                && low
+                    .as_ref()
+                    .is_none_or(|low| date.as_ref().is_some_and(|d| d >= low))
+                && high
+                    .as_ref()
+                    .is_none_or(|high| date.as_ref().is_some_and(|d| d <= high))
+                && query
+                    .min_rating
+                    .is_none_or(|min| m.vote_average >= min.get())
                 && query.min_votes.is_none_or(|min| m.vote_count >= min)
                 && query
                     .language
@@ -620,7 +626,10 @@ async fn discover_pages_every_shape_in_order(store: &dyn CatalogStore) {
         vec![("language", "fr")],
         vec![("language", "ja"), ("genres", &drama)],
         vec![("year", "2003")],
-        vec![("release_date_gte", "1995-03-01"), ("release_date_lte", "2012-06-30")],
+        vec![
+            ("release_date_gte", "1995-03-01"),
+            ("release_date_lte", "2012-06-30"),
+        ],
         vec![("min_rating", "6.5")],
         vec![("min_votes", "400")],
         vec![
@@ -629,7 +638,11 @@ async fn discover_pages_every_shape_in_order(store: &dyn CatalogStore) {
             ("min_votes", "200"),
             ("release_date_gte", "1996-01-01"),
         ],
-        vec![("language", "en"), ("min_votes", "300"), ("release_date_lte", "2020-12-31")],
+        vec![
+            ("language", "en"),
+            ("min_votes", "300"),
+            ("release_date_lte", "2020-12-31"),
+        ],
     ];
     for shape in &shapes {
         for sort in [

@@ -13,9 +13,7 @@ use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 use super::embedded_awards::{delete_award_rows, replace_award_rows, stored_record, Subject};
 use super::embedded_rows::{source_text, to_i64, to_json, MovieRow, PersonRow};
 use super::embedded_search_index::SearchIndex;
-use super::embedded_sql::{
-    bind_all, carriers, Value, MOVIE_FEATURES, SIMILAR_SCORES,
-};
+use super::embedded_sql::{bind_all, carriers, Value, MOVIE_FEATURES, SIMILAR_SCORES};
 use super::specific::{Carried, Feature, SpecificProbe, SPECIFIC_ROWS};
 use super::CatalogStore;
 use crate::catalog_query::{

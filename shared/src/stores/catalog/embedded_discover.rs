@@ -47,7 +47,10 @@ enum Scope<'q> {
     Collected,
     /// One genre's movies; for "all of" the genre with the fewest movies, the others checked
     /// per movie.
-    Genre { lead: i64, others: Vec<i64> },
+    Genre {
+        lead: i64,
+        others: Vec<i64>,
+    },
     /// Any of several genres: each genre's walk stops at the page's end, and the page is read
     /// from their union (a movie in the first n of the union is in the first n of a genre).
     AnyGenre(Vec<i64>),
@@ -140,10 +143,7 @@ impl<'q> Scope<'q> {
             return sql;
         }
         // The page's ids and sort keys from the walk (index only), then its movies.
-        sql.push(&format!(
-            "SELECT {} FROM (",
-            prefixed_summary_columns()
-        ));
+        sql.push(&format!("SELECT {} FROM (", prefixed_summary_columns()));
         match self {
             Scope::Collected => {}
             Scope::Genre { lead, others } => {
@@ -161,7 +161,10 @@ impl<'q> Scope<'q> {
                     sql.push("SELECT * FROM (");
                     genre_walk_head(&mut sql, sort);
                     genre_walk_filters(&mut sql, query, *id, &[]);
-                    sql.push(&format!(" ORDER BY {} LIMIT ?)", order_by(sort, "a", "movie_id")));
+                    sql.push(&format!(
+                        " ORDER BY {} LIMIT ?)",
+                        order_by(sort, "a", "movie_id")
+                    ));
                     sql.bind(end.clone());
                 }
                 sql.push(&format!(
@@ -313,11 +316,23 @@ fn collected_filters(sql: &mut Sql, query: &DiscoverQuery) {
     sql.push("true");
     if let Some(genres) = &query.genres {
         let ids: Vec<i64> = genres.ids().iter().map(|g| g.get()).collect();
-        relation(sql, "catalog_movie_genres", "genre_id", &ids, genres.is_all());
+        relation(
+            sql,
+            "catalog_movie_genres",
+            "genre_id",
+            &ids,
+            genres.is_all(),
+        );
     }
     if let Some(people) = &query.with_people {
         let ids: Vec<i64> = people.ids().iter().map(|p| p.get()).collect();
-        relation(sql, "catalog_movie_people", "person_id", &ids, people.is_all());
+        relation(
+            sql,
+            "catalog_movie_people",
+            "person_id",
+            &ids,
+            people.is_all(),
+        );
     }
     if let Some(awards) = &query.awards_won {
         award_filter(sql, awards, true);
@@ -446,11 +461,23 @@ mod tests {
         let pool = crate::stores::embedded::open(dir.path()).await.unwrap();
         let shapes: [(&[(&str, &str)], &str, usize); 6] = [
             (&[], "catalog_movies_walk_", 0),
-            (&[("min_rating", "7"), ("year", "2015")], "catalog_movies_walk_", 0),
-            (&[("genres", "18"), ("language", "fr")], "catalog_movie_genres_walk_", 0),
+            (
+                &[("min_rating", "7"), ("year", "2015")],
+                "catalog_movies_walk_",
+                0,
+            ),
+            (
+                &[("genres", "18"), ("language", "fr")],
+                "catalog_movie_genres_walk_",
+                0,
+            ),
             (&[("genres", "18,35")], "catalog_movie_genres_walk_", 0),
             (&[("genres", "27|53|99")], "catalog_movie_genres_walk_", 3),
-            (&[("language", "fr"), ("min_votes", "10")], "catalog_movies_language_walk_", 0),
+            (
+                &[("language", "fr"), ("min_votes", "10")],
+                "catalog_movies_language_walk_",
+                0,
+            ),
         ];
         for (filters, index, arms) in shapes {
             for sort in [
@@ -471,19 +498,78 @@ mod tests {
                     .await
                     .unwrap();
                 let details: Vec<String> = plan.iter().map(|row| row.get(3)).collect();
-                let walk = format!(
-                    "USING COVERING INDEX {index}{}",
-                    index_suffix(query.sort)
-                );
+                let walk = format!("USING COVERING INDEX {index}{}", index_suffix(query.sort));
                 let walks: Vec<&String> = details
                     .iter()
                     .filter(|d| d.starts_with("SEARCH a ") || d.starts_with("SCAN a "))
                     .collect();
                 assert!(!walks.is_empty(), "{pairs:?}: {details:?}");
-                assert!(walks.iter().all(|d| d.contains(&walk)), "{pairs:?}: {details:?}");
+                assert!(
+                    walks.iter().all(|d| d.contains(&walk)),
+                    "{pairs:?}: {details:?}"
+                );
                 let sorts = details.iter().filter(|d| d.contains("TEMP B-TREE")).count();
                 assert_eq!(sorts, 1 + arms, "{pairs:?}: {details:?}");
             }
         }
+    }
+
+    /// A data directory written before the walks existed gains them on its next start: the
+    /// genre rows get their movies' keys, and a genre's pages list in order.
+    #[tokio::test]
+    async fn an_older_catalog_gains_its_genre_walks_when_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(dir.path().join("old.db"))
+            .create_if_missing(true);
+        let pool = SqlitePool::connect_with(options).await.unwrap();
+        let mut before_walks = sqlx::migrate!("../migrations/sqlite");
+        before_walks.migrations = before_walks
+            .migrations
+            .iter()
+            .filter(|m| m.version < 10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        before_walks.run(&pool).await.unwrap();
+        for (id, popularity, release) in [
+            (1, 5.0, "2001-01-01"),
+            (2, 9.0, "1999-05-05"),
+            (3, 7.0, "2010-02-02"),
+        ] {
+            sqlx::query(
+                "INSERT INTO catalog_movies (id, title, sort_title, release_date, genre_ids, \
+                 popularity, vote_average, vote_count, source, content_hash, updated_at, document) \
+                 VALUES (?, 'Film', 'film', ?, '[18]', ?, 7.0, 10, 'tmdb', '', '', '{}')",
+            )
+            .bind(id)
+            .bind(release)
+            .bind(popularity)
+            .execute(&pool)
+            .await
+            .unwrap();
+            sqlx::query("INSERT INTO catalog_movie_genres (movie_id, genre_id) VALUES (?, 18)")
+                .bind(id)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        crate::stores::embedded::migrate(&pool).await.unwrap();
+
+        let listed = discover(
+            &pool,
+            &query(&[("genres", "18")]),
+            PageRequest::new(1, 20).unwrap(),
+        )
+        .await
+        .unwrap();
+        let ids: Vec<i64> = listed.results.iter().map(|m| m.id.get()).collect();
+        assert_eq!((ids, listed.total_results), (vec![2, 3, 1], 3));
+        let dated = query(&[("genres", "18"), ("sort", "release_date.asc")]);
+        let listed = discover(&pool, &dated, PageRequest::new(1, 20).unwrap())
+            .await
+            .unwrap();
+        let ids: Vec<i64> = listed.results.iter().map(|m| m.id.get()).collect();
+        assert_eq!(ids, [2, 1, 3]);
     }
 }
