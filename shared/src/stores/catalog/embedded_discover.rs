@@ -459,7 +459,10 @@ mod tests {
     async fn every_walk_reads_the_index_of_its_sort_and_sorts_only_the_page() {
         let dir = tempfile::tempdir().unwrap();
         let pool = crate::stores::embedded::open(dir.path()).await.unwrap();
-        let shapes: [(&[(&str, &str)], &str, usize); 6] = [
+        // Filters, the walk's index (without its sort's ending), and how many genre walks the
+        // union merges.
+        type Shape = (&'static [(&'static str, &'static str)], &'static str, usize);
+        let shapes: [Shape; 6] = [
             (&[], "catalog_movies_walk_", 0),
             (
                 &[("min_rating", "7"), ("year", "2015")],
