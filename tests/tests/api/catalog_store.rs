@@ -4,10 +4,11 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use shared::catalog_query::{
     DiscoverParams, DiscoverQuery, DiscoverRequest, DiscoverSort, MovieSearch, SearchText, Year,
-    MAX_SIMILAR_CANDIDATES,
+    MAX_SEARCH_RESULTS, MAX_SIMILAR_CANDIDATES,
 };
 use shared::domain::{
-    AppSettings, Movie, MovieSource, RatingSummary, SeedCounts, SeedRun, SeedStatus, UpsertOutcome,
+    AppSettings, Movie, MovieSource, Person, RatingSummary, SeedCounts, SeedRun, SeedStatus,
+    UpsertOutcome,
 };
 use shared::http::{PageRequest, COUNTED_RESULTS, MAX_PAGE_SIZE};
 use shared::stores::{CatalogStore, StoreError};
@@ -52,6 +53,7 @@ contract!(
     discover_sorts_and_pages,
     discover_pages_every_shape_in_order,
     search_is_ranked_and_folds_case_and_accents,
+    search_rows_follow_popularity_changes_and_deletions,
     top_rated_prefers_reviews_then_tmdb_votes,
     similar_movies_share_genres_keywords_and_people,
     genres_are_counted,
@@ -698,6 +700,95 @@ async fn search_is_ranked_and_folds_case_and_accents(store: &dyn CatalogStore) {
     assert_eq!(search(store, "\"matrix\" -reloaded", None).await.0[0], 2);
     assert_eq!(search(store, "$where", None).await, (vec![], 0));
     assert_eq!(search(store, "!!!", None).await, (vec![], 0));
+}
+
+/// A search row is keyed by where its movie or person stands in popularity (embedded): a new
+/// popularity moves it, a deletion removes it, and neither leaves a stale or a second match.
+async fn search_rows_follow_popularity_changes_and_deletions(store: &dyn CatalogStore) {
+    load(store, &sample()).await;
+    let mut rare = movie(50, "Zyzzyva Nights");
+    rare.popularity = 1.0;
+    store.upsert_movie(&rare).await.unwrap();
+    rare.popularity = 500.0;
+    store.upsert_movie(&rare).await.unwrap();
+    assert_eq!(search(store, "zyzzyva", None).await, (vec![50], 1));
+    assert!(store.delete_movie(movie_id(50)).await.unwrap());
+    assert_eq!(search(store, "zyzzyva", None).await, (vec![], 0));
+
+    let mut quillifer = person(70, "Quillifer Jones");
+    quillifer.popularity = 1.0;
+    store.upsert_person(&quillifer).await.unwrap();
+    quillifer.popularity = 300.0;
+    store.upsert_person(&quillifer).await.unwrap();
+    let found = store
+        .search_people(&SearchText::parse("quillifer").unwrap(), first_page())
+        .await
+        .unwrap();
+    let ids: Vec<i64> = found.results.iter().map(|p| p.id.get()).collect();
+    assert_eq!((ids, found.total_results), (vec![70], 1));
+}
+
+/// A word in more titles than a client can page through ranks only its most popular matches
+/// (embedded: the search rows are read in popularity order and the rest never are): pages hold
+/// the 1,000 most popular by relevance, then popularity, and a better-matching but unpopular
+/// movie past them is not listed. A rare word still finds anything (the search tests above).
+#[tokio::test]
+async fn a_common_word_ranks_its_most_popular_matches() {
+    let app = Adapter::Embedded.app().await.expect("embedded app");
+    let store = app.state.catalog().expect("catalog");
+    let bound = MAX_SEARCH_RESULTS as i64;
+    let movies: Vec<Movie> = (1..=bound + 100)
+        .map(|id| {
+            // Movie 1 matches best (its title is the word alone) and is the least popular.
+            let title = if id == 1 {
+                "Common".to_string()
+            } else {
+                format!("Common {id}")
+            };
+            let mut movie = movie(id, &title);
+            movie.popularity = id as f64;
+            movie
+        })
+        .collect();
+    let people: Vec<Person> = (1..=bound + 100)
+        .map(|id| {
+            let mut person = person(id, &format!("Common {id}"));
+            person.popularity = id as f64;
+            person
+        })
+        .collect();
+    assert!(store
+        .fill_empty(&all_genres(), &movies, &people)
+        .await
+        .unwrap());
+    let most_popular_first: Vec<i64> = (101..=bound + 100).rev().collect();
+
+    let search = MovieSearch {
+        text: SearchText::parse("common").unwrap(),
+        year: None,
+    };
+    let mut listed = Vec::new();
+    for number in 1..=11 {
+        let page = store
+            .search_movies(&search, PageRequest::new(number, MAX_PAGE_SIZE).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(page.total_results, MAX_SEARCH_RESULTS);
+        listed.extend(ids_of(&page.results));
+    }
+    assert_eq!(listed, most_popular_first);
+
+    let text = SearchText::parse("common").unwrap();
+    let mut listed = Vec::new();
+    for number in 1..=11 {
+        let page = store
+            .search_people(&text, PageRequest::new(number, MAX_PAGE_SIZE).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(page.total_results, MAX_SEARCH_RESULTS);
+        listed.extend(page.results.iter().map(|p| p.id.get()));
+    }
+    assert_eq!(listed, most_popular_first);
 }
 
 async fn top_rated_prefers_reviews_then_tmdb_votes(store: &dyn CatalogStore) {

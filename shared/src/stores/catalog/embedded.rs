@@ -124,6 +124,10 @@ pub(super) const UPSERT_GENRES: &str = "INSERT INTO catalog_genres (id, name) \
      SELECT value ->> 'id', value ->> 'name' FROM json_each(?) \
      WHERE true ON CONFLICT (id) DO UPDATE SET name = excluded.name";
 
+/// Removes movie `?`'s search row, keyed by its stored slot (run before the row changes).
+const DELETE_MOVIE_SEARCH_ROW: &str = "DELETE FROM catalog_movies_fts WHERE rowid = \
+     (SELECT search_slot FROM catalog_movies WHERE id = ?)";
+
 /// Columns of `catalog_movies` that a summary reads.
 pub(super) const SUMMARY_COLUMNS: &str = "id, title, release_date, poster_path, genre_ids, \
      popularity, vote_average, vote_count, rating_average, rating_count";
@@ -168,6 +172,12 @@ pub(super) async fn write_movie(
     insert: bool,
 ) -> Result<(), StoreError> {
     let row = MovieRow::new(movie, rating)?;
+    // The search row is keyed by the stored row's slot, which a new popularity moves.
+    sqlx::query(DELETE_MOVIE_SEARCH_ROW)
+        .bind(row.id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
     let sql = if insert {
         "INSERT INTO catalog_movies (title, sort_title, release_date, original_language, \
          poster_path, genre_ids, popularity, vote_average, vote_count, rating_average, \
@@ -236,19 +246,14 @@ pub(super) async fn write_movie(
         .map_err(db)?;
     }
 
-    sqlx::query("DELETE FROM catalog_movies_fts WHERE rowid = ?")
-        .bind(row.id)
-        .execute(&mut **tx)
-        .await
-        .map_err(db)?;
     sqlx::query(
         "INSERT INTO catalog_movies_fts (rowid, title, original_title, overview) \
-         VALUES (?, ?, ?, ?)",
+         SELECT search_slot, ?, ?, ? FROM catalog_movies WHERE id = ?",
     )
-    .bind(row.id)
     .bind(row.title)
     .bind(row.original_title)
     .bind(row.overview)
+    .bind(row.id)
     .execute(&mut **tx)
     .await
     .map_err(db)?;
@@ -422,6 +427,14 @@ impl CatalogStore for EmbeddedCatalog {
         }
         let row = PersonRow::new(&person)?;
         sqlx::query(
+            "DELETE FROM catalog_people_fts WHERE rowid = \
+             (SELECT search_slot FROM catalog_people WHERE id = ?)",
+        )
+        .bind(row.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        sqlx::query(
             "INSERT INTO catalog_people (id, name, popularity, content_hash, updated_at, document, \
              imdb_id, wikidata_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
@@ -441,18 +454,16 @@ impl CatalogStore for EmbeddedCatalog {
         .await
         .map_err(db)?;
         replace_award_rows(&mut tx, Subject::Person, row.id, &person.awards).await?;
-        sqlx::query("DELETE FROM catalog_people_fts WHERE rowid = ?")
-            .bind(row.id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        sqlx::query("INSERT INTO catalog_people_fts (rowid, name, also_known_as) VALUES (?, ?, ?)")
-            .bind(row.id)
-            .bind(row.name)
-            .bind(&row.also_known_as)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        sqlx::query(
+            "INSERT INTO catalog_people_fts (rowid, name, also_known_as) \
+             SELECT search_slot, ?, ? FROM catalog_people WHERE id = ?",
+        )
+        .bind(row.name)
+        .bind(&row.also_known_as)
+        .bind(row.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(if stored.is_some() {
             UpsertOutcome::Updated
@@ -577,20 +588,28 @@ impl CatalogStore for EmbeddedCatalog {
             values.push(Value::Text(first));
             values.push(Value::Text(last));
         }
-        let from = format!(
-            "FROM catalog_movies_fts JOIN catalog_movies m ON m.id = catalog_movies_fts.rowid \
-             WHERE catalog_movies_fts MATCH ?{filter}"
+        // The matches in popularity order (the search rows' slots), only as many as a client
+        // can page to: a common word's other matches are never read.
+        let matches = format!(
+            "FROM catalog_movies_fts CROSS JOIN catalog_movies m \
+               ON m.search_slot = catalog_movies_fts.rowid \
+             WHERE catalog_movies_fts MATCH ?{filter} \
+             ORDER BY catalog_movies_fts.rowid LIMIT {MAX_SEARCH_RESULTS}"
         );
-        let total: i64 = bind_all(sqlx::query(&format!("SELECT COUNT(*) {from}")), &values)
-            .fetch_one(&self.pool)
-            .await
-            .and_then(|row| row.try_get(0))
-            .map_err(db)?;
-        let total = total.min(to_i64(MAX_SEARCH_RESULTS));
+        let total: i64 = bind_all(
+            sqlx::query(&format!("SELECT COUNT(*) FROM (SELECT 1 {matches})")),
+            &values,
+        )
+        .fetch_one(&self.pool)
+        .await
+        .and_then(|row| row.try_get(0))
+        .map_err(db)?;
         // bm25 is lower for better matches; titles weigh most, then original titles, overviews.
         let page_sql = format!(
-            "SELECT {} {from} ORDER BY bm25(catalog_movies_fts, 10.0, 5.0, 1.0), \
-             m.popularity DESC, m.id LIMIT ? OFFSET ?",
+            "WITH ranked AS (SELECT m.id AS id, \
+               bm25(catalog_movies_fts, 10.0, 5.0, 1.0) AS score {matches}) \
+             SELECT {} FROM ranked r CROSS JOIN catalog_movies m ON m.id = r.id \
+             ORDER BY r.score, m.popularity DESC, m.id LIMIT ? OFFSET ?",
             prefixed_summary_columns()
         );
         let rows = bind_all(sqlx::query(&page_sql), &values)
@@ -725,18 +744,24 @@ impl CatalogStore for EmbeddedCatalog {
             return Ok(Page::new(page, 0, Vec::new()));
         }
         self.search_index().await?;
-        let from = "FROM catalog_people_fts JOIN catalog_people p \
-                    ON p.id = catalog_people_fts.rowid WHERE catalog_people_fts MATCH ?";
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+        // As for movies: the first matches in popularity order, as many as can be paged to.
+        let matches = format!(
+            "FROM catalog_people_fts CROSS JOIN catalog_people p \
+               ON p.search_slot = catalog_people_fts.rowid \
+             WHERE catalog_people_fts MATCH ? \
+             ORDER BY catalog_people_fts.rowid LIMIT {MAX_SEARCH_RESULTS}"
+        );
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM (SELECT 1 {matches})"))
             .bind(text.fts5_query())
             .fetch_one(&self.pool)
             .await
             .map_err(db)?;
-        let total = total.min(to_i64(MAX_SEARCH_RESULTS));
         let rows = sqlx::query(&format!(
-            "SELECT {PERSON_SUMMARY_COLUMNS} {from} \
-             ORDER BY bm25(catalog_people_fts, 10.0, 1.0), p.popularity DESC, p.id \
-             LIMIT ? OFFSET ?"
+            "WITH ranked AS (SELECT p.id AS id, bm25(catalog_people_fts, 10.0, 1.0) AS score \
+               {matches}) \
+             SELECT {PERSON_SUMMARY_COLUMNS} FROM ranked r CROSS JOIN catalog_people p \
+               ON p.id = r.id \
+             ORDER BY r.score, p.popularity DESC, p.id LIMIT ? OFFSET ?"
         ))
         .bind(text.fts5_query())
         .bind(to_i64(page.limit()))
@@ -816,18 +841,19 @@ impl CatalogStore for EmbeddedCatalog {
     async fn delete_movie(&self, id: MovieId) -> Result<bool, StoreError> {
         self.search_index().await?;
         let mut tx = self.write_transaction().await?;
-        // Relation rows go with the movie (ON DELETE CASCADE); the search row by hand.
+        // Relation rows go with the movie (ON DELETE CASCADE); the search row by hand, first
+        // (it is found by the movie's slot).
+        sqlx::query(DELETE_MOVIE_SEARCH_ROW)
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
         let deleted = sqlx::query("DELETE FROM catalog_movies WHERE id = ?")
             .bind(id.get())
             .execute(&mut *tx)
             .await
             .map_err(db)?
             .rows_affected();
-        sqlx::query("DELETE FROM catalog_movies_fts WHERE rowid = ?")
-            .bind(id.get())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
         delete_award_rows(&mut tx, Subject::Movie, id.get()).await?;
         recount_genres(&mut tx).await?;
         tx.commit().await.map_err(db)?;

@@ -74,11 +74,12 @@ async fn build_pending(pool: &SqlitePool) -> Result<State, StoreError> {
         // from the stored documents: absent text is indexed as empty text.
         for statement in [
             "INSERT INTO catalog_movies_fts (rowid, title, original_title, overview) \
-             SELECT id, title, coalesce(json_extract(document, '$.original_title'), ''), \
+             SELECT search_slot, title, \
+                    coalesce(json_extract(document, '$.original_title'), ''), \
                     coalesce(json_extract(document, '$.overview'), '') \
              FROM catalog_movies",
             "INSERT INTO catalog_people_fts (rowid, name, also_known_as) \
-             SELECT id, name, coalesce((SELECT group_concat(value, ' ') \
+             SELECT search_slot, name, coalesce((SELECT group_concat(value, ' ') \
                                         FROM json_each(document, '$.also_known_as')), '') \
              FROM catalog_people",
         ] {
