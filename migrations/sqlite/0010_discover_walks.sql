@@ -8,7 +8,8 @@
 -- * The same indexes led by the language, for `language=`.
 -- * A genre holds up to 42% of the catalog. Its rows carry copies of the movie's sort and filter
 --   keys, so `genres=` walks that genre's movies in the list's order; triggers keep the copies
---   equal to the movie's own columns, whoever writes them.
+--   equal to the movie's own columns, whoever writes them. They also carry the movie's genres
+--   (`,18,35,`), so "all of several genres" is checked on the walked index too.
 
 ALTER TABLE catalog_movie_genres ADD COLUMN popularity REAL NOT NULL DEFAULT 0;
 ALTER TABLE catalog_movie_genres ADD COLUMN release_date TEXT;
@@ -16,10 +17,12 @@ ALTER TABLE catalog_movie_genres ADD COLUMN vote_average REAL NOT NULL DEFAULT 0
 ALTER TABLE catalog_movie_genres ADD COLUMN vote_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE catalog_movie_genres ADD COLUMN sort_title TEXT NOT NULL DEFAULT '';
 ALTER TABLE catalog_movie_genres ADD COLUMN original_language TEXT;
+ALTER TABLE catalog_movie_genres ADD COLUMN genre_list TEXT NOT NULL DEFAULT '';
 
 UPDATE catalog_movie_genres SET popularity = m.popularity, release_date = m.release_date,
     vote_average = m.vote_average, vote_count = m.vote_count, sort_title = m.sort_title,
-    original_language = m.original_language
+    original_language = m.original_language,
+    genre_list = ',' || replace(replace(m.genre_ids, '[', ''), ']', '') || ','
 FROM catalog_movies m WHERE m.id = catalog_movie_genres.movie_id;
 
 CREATE TRIGGER IF NOT EXISTS catalog_movie_genres_copy_keys
@@ -27,7 +30,8 @@ AFTER INSERT ON catalog_movie_genres
 BEGIN
     UPDATE catalog_movie_genres SET popularity = m.popularity, release_date = m.release_date,
         vote_average = m.vote_average, vote_count = m.vote_count, sort_title = m.sort_title,
-        original_language = m.original_language
+        original_language = m.original_language,
+        genre_list = ',' || replace(replace(m.genre_ids, '[', ''), ']', '') || ','
     FROM catalog_movies m
     WHERE m.id = NEW.movie_id
       AND catalog_movie_genres.movie_id = NEW.movie_id
@@ -35,13 +39,15 @@ BEGIN
 END;
 
 CREATE TRIGGER IF NOT EXISTS catalog_movies_copy_keys_to_genres
-AFTER UPDATE OF popularity, release_date, vote_average, vote_count, sort_title, original_language
+AFTER UPDATE OF popularity, release_date, vote_average, vote_count, sort_title, original_language,
+    genre_ids
 ON catalog_movies
 BEGIN
     UPDATE catalog_movie_genres SET popularity = NEW.popularity,
         release_date = NEW.release_date, vote_average = NEW.vote_average,
         vote_count = NEW.vote_count, sort_title = NEW.sort_title,
-        original_language = NEW.original_language
+        original_language = NEW.original_language,
+        genre_list = ',' || replace(replace(NEW.genre_ids, '[', ''), ']', '') || ','
     WHERE movie_id = NEW.id;
 END;
 
@@ -81,16 +87,16 @@ CREATE INDEX IF NOT EXISTS catalog_movies_language_walk_title
 -- One genre's movies, one index per sort.
 CREATE INDEX IF NOT EXISTS catalog_movie_genres_walk_popularity
     ON catalog_movie_genres (genre_id, popularity DESC, movie_id,
-                             release_date, vote_average, vote_count, original_language);
+                             release_date, vote_average, vote_count, original_language, genre_list);
 CREATE INDEX IF NOT EXISTS catalog_movie_genres_walk_release_desc
     ON catalog_movie_genres (genre_id, release_date DESC, movie_id,
-                             vote_average, vote_count, original_language);
+                             vote_average, vote_count, original_language, genre_list);
 CREATE INDEX IF NOT EXISTS catalog_movie_genres_walk_release_asc
     ON catalog_movie_genres (genre_id, release_date, movie_id,
-                             vote_average, vote_count, original_language);
+                             vote_average, vote_count, original_language, genre_list);
 CREATE INDEX IF NOT EXISTS catalog_movie_genres_walk_rating
     ON catalog_movie_genres (genre_id, vote_average DESC, vote_count DESC, movie_id,
-                             release_date, original_language);
+                             release_date, original_language, genre_list);
 CREATE INDEX IF NOT EXISTS catalog_movie_genres_walk_title
     ON catalog_movie_genres (genre_id, sort_title, movie_id,
-                             release_date, vote_average, vote_count, original_language);
+                             release_date, vote_average, vote_count, original_language, genre_list);

@@ -3,14 +3,16 @@
 -- rowid order and can stop early, so the search rows are keyed by a slot in popularity order
 -- (most popular first, ties by id): a search ranks the first matches in that order (at most the
 -- deepest result a client can page to) and never reads the rest. The slot is computed from the
--- row (a virtual column), indexed to find a match's movie; ids past 2^32 (none today: TMDB ids
+-- row (a virtual column), indexed with the release date to find a match's movie and check a
+-- `year` without reading the movie's row; ids past 2^32 (none today: TMDB ids
 -- and MovieVerse's own, counted from 10^9, are below it) take negative slots, read first.
 
 ALTER TABLE catalog_movies ADD COLUMN search_slot INTEGER GENERATED ALWAYS AS (
     CASE WHEN id < 4294967296
          THEN ((2147483647 - min(CAST(max(popularity, 0) * 100 AS INTEGER), 2147483647)) << 32) | id
          ELSE -id END) VIRTUAL;
-CREATE UNIQUE INDEX IF NOT EXISTS catalog_movies_search_slot ON catalog_movies (search_slot);
+CREATE INDEX IF NOT EXISTS catalog_movies_search_slot
+    ON catalog_movies (search_slot, release_date);
 
 ALTER TABLE catalog_people ADD COLUMN search_slot INTEGER GENERATED ALWAYS AS (
     CASE WHEN id < 4294967296

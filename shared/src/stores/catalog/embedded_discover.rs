@@ -46,7 +46,7 @@ enum Scope<'q> {
     /// People and awards match few movies: collect the matches, then sort them.
     Collected,
     /// One genre's movies; for "all of" the genre with the fewest movies, the others checked
-    /// per movie.
+    /// on its walk.
     Genre {
         lead: i64,
         others: Vec<i64>,
@@ -253,12 +253,10 @@ fn genre_walk_head(sql: &mut Sql, sort: DiscoverSort) {
 fn genre_walk_filters(sql: &mut Sql, query: &DiscoverQuery, lead: i64, others: &[i64]) {
     sql.push("a.genre_id = ?");
     sql.bind(Value::Int(lead));
+    // The row's copy of the movie's genres (`,18,35,`), on the walked index.
     for &other in others {
-        sql.push(
-            " AND EXISTS (SELECT 1 FROM catalog_movie_genres o \
-             WHERE o.movie_id = a.movie_id AND o.genre_id = ?)",
-        );
-        sql.bind(Value::Int(other));
+        sql.push(" AND instr(a.genre_list, ?) > 0");
+        sql.bind(Value::Text(format!(",{other},")));
     }
     range_filters(sql, query, "a", true);
 }
