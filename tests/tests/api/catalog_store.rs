@@ -647,13 +647,7 @@ async fn discover_pages_every_shape_in_order(store: &dyn CatalogStore) {
         ],
     ];
     for shape in &shapes {
-        for sort in [
-            "popularity.desc",
-            "release_date.desc",
-            "release_date.asc",
-            "rating.desc",
-            "title.asc",
-        ] {
+        for sort in DiscoverSort::NAMES {
             let mut pairs = shape.clone();
             pairs.push(("sort", sort));
             let query = query(&pairs);

@@ -41,10 +41,15 @@ pub(super) async fn discover(
     summaries_page(page, total, &rows)
 }
 
-/// What a discover query walks.
+/// How a discover query reads its page.
 enum Scope<'q> {
     /// People and awards match few movies: collect the matches, then sort them.
     Collected,
+    Walked(Walk<'q>),
+}
+
+/// What a page walks in the list's order.
+enum Walk<'q> {
     /// One genre's movies; for "all of" the genre with the fewest movies, the others checked
     /// on its walk.
     Genre {
@@ -68,23 +73,23 @@ impl<'q> Scope<'q> {
         }
         if let Some(genres) = &query.genres {
             let ids: Vec<i64> = genres.ids().iter().map(|g| g.get()).collect();
-            return Ok(match ids.as_slice() {
-                [only] => Scope::Genre {
+            return Ok(Scope::Walked(match ids.as_slice() {
+                [only] => Walk::Genre {
                     lead: *only,
                     others: Vec::new(),
                 },
                 _ if genres.is_all() => {
                     let lead = rarest_genre(pool, genres.ids()).await?;
                     let others = ids.iter().copied().filter(|&id| id != lead).collect();
-                    Scope::Genre { lead, others }
+                    Walk::Genre { lead, others }
                 }
-                _ => Scope::AnyGenre(ids),
-            });
+                _ => Walk::AnyGenre(ids),
+            }));
         }
-        Ok(match &query.language {
-            Some(language) => Scope::Language(language),
-            None => Scope::Catalog,
-        })
+        Ok(Scope::Walked(match &query.language {
+            Some(language) => Walk::Language(language),
+            None => Walk::Catalog,
+        }))
     }
 
     /// How many movies match, counted up to the deepest page a client can ask for.
@@ -95,11 +100,11 @@ impl<'q> Scope<'q> {
                 sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies m WHERE ");
                 collected_filters(&mut sql, query);
             }
-            Scope::Genre { lead, others } => {
+            Scope::Walked(Walk::Genre { lead, others }) => {
                 sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movie_genres a WHERE ");
                 genre_walk_filters(&mut sql, query, *lead, others);
             }
-            Scope::AnyGenre(ids) => {
+            Scope::Walked(Walk::AnyGenre(ids)) => {
                 sql.push(
                     "SELECT COUNT(*) FROM (SELECT DISTINCT a.movie_id FROM catalog_movie_genres a \
                      WHERE a.genre_id IN (SELECT value FROM json_each(?))",
@@ -107,7 +112,7 @@ impl<'q> Scope<'q> {
                 sql.bind(Value::Text(id_array(ids)));
                 range_filters(&mut sql, query, "a", true);
             }
-            Scope::Language(language) => {
+            Scope::Walked(Walk::Language(language)) => {
                 sql.push(
                     "SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies a \
                      WHERE a.original_language = ?",
@@ -115,7 +120,7 @@ impl<'q> Scope<'q> {
                 sql.bind(Value::Text(language.as_str().to_string()));
                 range_filters(&mut sql, query, "a", false);
             }
-            Scope::Catalog => {
+            Scope::Walked(Walk::Catalog) => {
                 sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies a WHERE true");
                 range_filters(&mut sql, query, "a", true);
             }
@@ -128,30 +133,40 @@ impl<'q> Scope<'q> {
     fn page_sql(&self, query: &DiscoverQuery, page: PageRequest) -> Sql {
         let sort = query.sort;
         let mut sql = Sql::default();
-        if let Scope::Collected = self {
-            sql.push(&format!(
-                "SELECT {} FROM catalog_movies m WHERE ",
-                prefixed_summary_columns()
-            ));
-            collected_filters(&mut sql, query);
-            sql.push(&format!(
-                " ORDER BY {} LIMIT ? OFFSET ?",
-                order_by(sort, "m", "id")
-            ));
-            sql.bind(Value::Int(to_i64(page.limit())));
-            sql.bind(Value::Int(to_i64(page.offset())));
-            return sql;
-        }
-        // The page's ids and sort keys from the walk (index only), then its movies.
-        sql.push(&format!("SELECT {} FROM (", prefixed_summary_columns()));
         match self {
-            Scope::Collected => {}
-            Scope::Genre { lead, others } => {
-                genre_walk_head(&mut sql, sort);
-                genre_walk_filters(&mut sql, query, *lead, others);
-                page_bounds(&mut sql, sort, "a", "movie_id", page);
+            Scope::Collected => {
+                sql.push(&format!(
+                    "SELECT {} FROM catalog_movies m WHERE ",
+                    prefixed_summary_columns()
+                ));
+                collected_filters(&mut sql, query);
+                page_bounds(&mut sql, sort, "m", "id", page);
             }
-            Scope::AnyGenre(ids) => {
+            Scope::Walked(walk) => {
+                // The page's ids and sort keys from the walk (index only), then its movies.
+                sql.push(&format!("SELECT {} FROM (", prefixed_summary_columns()));
+                walk.page_ids(&mut sql, query, page);
+                sql.push(&format!(
+                    ") p CROSS JOIN catalog_movies m ON m.id = p.id ORDER BY {}",
+                    order_by(sort, "p", "id")
+                ));
+            }
+        }
+        sql
+    }
+}
+
+impl Walk<'_> {
+    /// `SELECT id, <sort keys>` of the page, from the walk.
+    fn page_ids(&self, sql: &mut Sql, query: &DiscoverQuery, page: PageRequest) {
+        let sort = query.sort;
+        match self {
+            Walk::Genre { lead, others } => {
+                genre_walk_head(sql, sort);
+                genre_walk_filters(sql, query, *lead, others);
+                page_bounds(sql, sort, "a", "movie_id", page);
+            }
+            Walk::AnyGenre(ids) => {
                 // Each genre's first `offset + limit` movies hold the union's first as many.
                 let end = Value::Int(to_i64(page.offset() + page.limit()));
                 for (arm, id) in ids.iter().enumerate() {
@@ -159,22 +174,17 @@ impl<'q> Scope<'q> {
                         sql.push(" UNION ");
                     }
                     sql.push("SELECT * FROM (");
-                    genre_walk_head(&mut sql, sort);
-                    genre_walk_filters(&mut sql, query, *id, &[]);
+                    genre_walk_head(sql, sort);
+                    genre_walk_filters(sql, query, *id, &[]);
                     sql.push(&format!(
                         " ORDER BY {} LIMIT ?)",
                         order_by(sort, "a", "movie_id")
                     ));
                     sql.bind(end.clone());
                 }
-                sql.push(&format!(
-                    " ORDER BY {} LIMIT ? OFFSET ?",
-                    order_by(sort, "", "id")
-                ));
-                sql.bind(Value::Int(to_i64(page.limit())));
-                sql.bind(Value::Int(to_i64(page.offset())));
+                page_bounds(sql, sort, "", "id", page);
             }
-            Scope::Language(language) => {
+            Walk::Language(language) => {
                 sql.push(&format!(
                     "SELECT a.id AS id, {} FROM catalog_movies a INDEXED BY \
                      catalog_movies_language_walk_{} WHERE a.original_language = ?",
@@ -182,25 +192,20 @@ impl<'q> Scope<'q> {
                     index_suffix(sort)
                 ));
                 sql.bind(Value::Text(language.as_str().to_string()));
-                range_filters(&mut sql, query, "a", false);
-                page_bounds(&mut sql, sort, "a", "id", page);
+                range_filters(sql, query, "a", false);
+                page_bounds(sql, sort, "a", "id", page);
             }
-            Scope::Catalog => {
+            Walk::Catalog => {
                 sql.push(&format!(
                     "SELECT a.id AS id, {} FROM catalog_movies a INDEXED BY \
                      catalog_movies_walk_{} WHERE true",
                     key_columns(sort, "a"),
                     index_suffix(sort)
                 ));
-                range_filters(&mut sql, query, "a", true);
-                page_bounds(&mut sql, sort, "a", "id", page);
+                range_filters(sql, query, "a", true);
+                page_bounds(sql, sort, "a", "id", page);
             }
         }
-        sql.push(&format!(
-            ") p CROSS JOIN catalog_movies m ON m.id = p.id ORDER BY {}",
-            order_by(sort, "p", "id")
-        ));
-        sql
     }
 }
 
@@ -261,7 +266,7 @@ fn genre_walk_filters(sql: &mut Sql, query: &DiscoverQuery, lead: i64, others: &
     range_filters(sql, query, "a", true);
 }
 
-/// ` ORDER BY … LIMIT ? OFFSET ?` of a single walk.
+/// ` ORDER BY … LIMIT ? OFFSET ?` of the page, on `alias` (none: a compound's columns).
 fn page_bounds(sql: &mut Sql, sort: DiscoverSort, alias: &str, id: &str, page: PageRequest) {
     sql.push(&format!(
         " ORDER BY {} LIMIT ? OFFSET ?",
@@ -481,13 +486,7 @@ mod tests {
             ),
         ];
         for (filters, index, arms) in shapes {
-            for sort in [
-                "popularity.desc",
-                "release_date.desc",
-                "release_date.asc",
-                "rating.desc",
-                "title.asc",
-            ] {
+            for sort in DiscoverSort::NAMES {
                 let mut pairs = filters.to_vec();
                 pairs.push(("sort", sort));
                 let query = query(&pairs);
