@@ -530,6 +530,15 @@ fn varied_catalog() -> Vec<Movie> {
             movie.vote_average = (n % 21) as f64 / 2.0;
             movie.vote_count = (n % 9) as u64 * 100;
             movie.original_language = Some(["en", "en", "fr", "ja"][(n % 4) as usize].into());
+            if n % 3 != 0 {
+                movie.credits.cast.push(cast(900, "Prolific", "Lead", 0));
+            }
+            if n % 7 == 0 {
+                movie
+                    .credits
+                    .crew
+                    .push(crew(901, "Seldom", "Director", "Directing"));
+            }
             movie.release_date = (n % 11 != 0)
                 .then(|| NaiveDate::from_ymd_opt(1990 + (n % 25) as i32, 1 + (n % 12) as u32, 1))
                 .flatten();
@@ -550,7 +559,17 @@ fn expected_discover(movies: &[Movie], query: &DiscoverQuery) -> Vec<i64> {
                 query.sort,
                 DiscoverSort::ReleaseDateAsc | DiscoverSort::ReleaseDateDesc
             );
-            query.genres.as_ref().is_none_or(|set| {
+            let people: Vec<i64> = (m.credits.cast.iter().map(|c| c.person_id.get()))
+                .chain(m.credits.crew.iter().map(|c| c.person_id.get()))
+                .collect();
+            query.with_people.as_ref().is_none_or(|set| {
+                let mut wanted = set.ids().iter().map(|p| people.contains(&p.get()));
+                if set.is_all() {
+                    wanted.all(|hit| hit)
+                } else {
+                    wanted.any(|hit| hit)
+                }
+            }) && query.genres.as_ref().is_none_or(|set| {
                 let mut wanted = set.ids().iter().map(|g| genres.contains(&g.get()));
                 if set.is_all() {
                     wanted.all(|hit| hit)
@@ -591,8 +610,9 @@ fn expected_discover(movies: &[Movie], query: &DiscoverQuery) -> Vec<i64> {
 }
 
 /// Every filter shape the walks distinguish (the whole catalog, one genre, all or any of several,
-/// a language, ranges on their own and on top of those), with every sort, read page by page:
-/// each page holds exactly the next matches in order, and each counts them all.
+/// a language, ranges on their own and on top of those, a prolific person), with every sort,
+/// read page by page: each page holds exactly the next matches in order, and each counts them
+/// all; the first pages of one read the first matches.
 async fn discover_pages_every_shape_in_order(store: &dyn CatalogStore) {
     let mut movies = varied_catalog();
     load(store, &movies).await;
@@ -645,6 +665,13 @@ async fn discover_pages_every_shape_in_order(store: &dyn CatalogStore) {
             ("min_votes", "300"),
             ("release_date_lte", "2020-12-31"),
         ],
+        vec![("with_people", "900")],
+        vec![("with_people", "900,901")],
+        vec![
+            ("with_people", "900"),
+            ("genres", &drama),
+            ("min_votes", "100"),
+        ],
     ];
     for shape in &shapes {
         for sort in DiscoverSort::NAMES {
@@ -665,6 +692,19 @@ async fn discover_pages_every_shape_in_order(store: &dyn CatalogStore) {
                 listed.extend(ids_of(&page.results));
             }
             assert_eq!(listed, expected, "{pairs:?}");
+            // Pages of one: the first of many matches are found by walking the sort's index.
+            for number in 1..=3 {
+                let page = store
+                    .discover(&query, PageRequest::new(number, 1).unwrap())
+                    .await
+                    .unwrap();
+                let at = number as usize - 1;
+                assert_eq!(
+                    ids_of(&page.results),
+                    expected.get(at..=at).unwrap_or(&[]),
+                    "{pairs:?}"
+                );
+            }
         }
     }
 }

@@ -33,7 +33,7 @@ pub(super) async fn discover(
     if to_i64(page.offset()) >= total {
         return summaries_page(page, total, &[]);
     }
-    let read = scope.page_sql(query, page);
+    let read = scope.page_sql(query, page, total);
     let rows = bind_all(sqlx::query(&read.text), &read.values)
         .fetch_all(pool)
         .await
@@ -43,7 +43,9 @@ pub(super) async fn discover(
 
 /// How a discover query reads its page.
 enum Scope<'q> {
-    /// People and awards match few movies: collect the matches, then sort them.
+    /// People and awards match few movies: collect the matches and sort them, unless the page
+    /// lies in the first twentieth of many (a prolific person's page 1): then walk the whole
+    /// catalog's index of the sort, checking each movie against the matches.
     Collected,
     Walked(Walk<'q>),
 }
@@ -98,7 +100,7 @@ impl<'q> Scope<'q> {
         match self {
             Scope::Collected => {
                 sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies m WHERE ");
-                collected_filters(&mut sql, query);
+                collected_filters(&mut sql, query, "m");
             }
             Scope::Walked(Walk::Genre { lead, others }) => {
                 sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movie_genres a WHERE ");
@@ -129,23 +131,30 @@ impl<'q> Scope<'q> {
         sql
     }
 
-    /// The page's movies, in the list's order.
-    fn page_sql(&self, query: &DiscoverQuery, page: PageRequest) -> Sql {
+    /// The page's movies, in the list's order (`total`: how many match, as counted).
+    fn page_sql(&self, query: &DiscoverQuery, page: PageRequest, total: i64) -> Sql {
         let sort = query.sort;
         let mut sql = Sql::default();
         match self {
-            Scope::Collected => {
+            Scope::Collected if !walks_the_matches(page, total) => {
                 sql.push(&format!(
                     "SELECT {} FROM catalog_movies m WHERE ",
                     prefixed_summary_columns()
                 ));
-                collected_filters(&mut sql, query);
+                collected_filters(&mut sql, query, "m");
                 page_bounds(&mut sql, sort, "m", "id", page);
             }
-            Scope::Walked(walk) => {
+            scope => {
                 // The page's ids and sort keys from the walk (index only), then its movies.
                 sql.push(&format!("SELECT {} FROM (", prefixed_summary_columns()));
-                walk.page_ids(&mut sql, query, page);
+                match scope {
+                    Scope::Walked(walk) => walk.page_ids(&mut sql, query, page),
+                    Scope::Collected => {
+                        catalog_walk_head(&mut sql, sort);
+                        collected_filters(&mut sql, query, "a");
+                        page_bounds(&mut sql, sort, "a", "id", page);
+                    }
+                }
                 sql.push(&format!(
                     ") p CROSS JOIN catalog_movies m ON m.id = p.id ORDER BY {}",
                     order_by(sort, "p", "id")
@@ -154,6 +163,14 @@ impl<'q> Scope<'q> {
         }
         sql
     }
+}
+
+/// Whether a page of `total` matches is cheaper found by walking the sort's index than by
+/// sorting every match: when it ends within their first twentieth, a walk reads at most a
+/// twentieth of the catalog's index (the matches spread over it), where sorting reads each
+/// match's row.
+fn walks_the_matches(page: PageRequest, total: i64) -> bool {
+    to_i64(page.offset() + page.limit()).saturating_mul(20) <= total
 }
 
 impl Walk<'_> {
@@ -196,12 +213,8 @@ impl Walk<'_> {
                 page_bounds(sql, sort, "a", "id", page);
             }
             Walk::Catalog => {
-                sql.push(&format!(
-                    "SELECT a.id AS id, {} FROM catalog_movies a INDEXED BY \
-                     catalog_movies_walk_{} WHERE true",
-                    key_columns(sort, "a"),
-                    index_suffix(sort)
-                ));
+                catalog_walk_head(sql, sort);
+                sql.push("true");
                 range_filters(sql, query, "a", true);
                 page_bounds(sql, sort, "a", "id", page);
             }
@@ -242,6 +255,15 @@ async fn rarest_genre(pool: &SqlitePool, ids: &[GenreId]) -> Result<i64, StoreEr
 
 fn id_array(ids: &[i64]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
+}
+
+/// `SELECT` of a walk of the whole catalog's ids and sort keys, up to its `WHERE`.
+fn catalog_walk_head(sql: &mut Sql, sort: DiscoverSort) {
+    sql.push(&format!(
+        "SELECT a.id AS id, {} FROM catalog_movies a INDEXED BY catalog_movies_walk_{} WHERE ",
+        key_columns(sort, "a"),
+        index_suffix(sort)
+    ));
 }
 
 /// `SELECT` of a genre walk's ids and sort keys, up to its `WHERE`.
@@ -314,13 +336,14 @@ fn lists_dated_only(sort: DiscoverSort) -> bool {
     )
 }
 
-/// Every filter, on `catalog_movies m`, for the collected scope.
-fn collected_filters(sql: &mut Sql, query: &DiscoverQuery) {
+/// Every filter, on the `catalog_movies` row `alias`, for the collected scope.
+fn collected_filters(sql: &mut Sql, query: &DiscoverQuery, alias: &str) {
     sql.push("true");
     if let Some(genres) = &query.genres {
         let ids: Vec<i64> = genres.ids().iter().map(|g| g.get()).collect();
         relation(
             sql,
+            alias,
             "catalog_movie_genres",
             "genre_id",
             &ids,
@@ -331,6 +354,7 @@ fn collected_filters(sql: &mut Sql, query: &DiscoverQuery) {
         let ids: Vec<i64> = people.ids().iter().map(|p| p.get()).collect();
         relation(
             sql,
+            alias,
             "catalog_movie_people",
             "person_id",
             &ids,
@@ -338,18 +362,18 @@ fn collected_filters(sql: &mut Sql, query: &DiscoverQuery) {
         );
     }
     if let Some(awards) = &query.awards_won {
-        award_filter(sql, awards, true);
+        award_filter(sql, alias, awards, true);
     }
     if let Some(awards) = &query.awards_nominated {
-        award_filter(sql, awards, false);
+        award_filter(sql, alias, awards, false);
     }
-    range_filters(sql, query, "m", true);
+    range_filters(sql, query, alias, true);
 }
 
 /// ` AND` a movie related to all (or any) of `ids` through `table`.
-fn relation(sql: &mut Sql, table: &str, column: &str, ids: &[i64], all: bool) {
+fn relation(sql: &mut Sql, alias: &str, table: &str, column: &str, ids: &[i64], all: bool) {
     sql.push(&format!(
-        " AND m.id IN (SELECT movie_id FROM {table} WHERE {column} IN \
+        " AND {alias}.id IN (SELECT movie_id FROM {table} WHERE {column} IN \
          (SELECT value FROM json_each(?))"
     ));
     sql.bind(Value::Text(id_array(ids)));
@@ -362,7 +386,7 @@ fn relation(sql: &mut Sql, table: &str, column: &str, ids: &[i64], all: bool) {
 
 /// ` AND` movies holding all (or any) of `awards` in `catalog_awards`: won, or nominated (wins
 /// count).
-fn award_filter(sql: &mut Sql, awards: &IdSet<AwardKey>, won_only: bool) {
+fn award_filter(sql: &mut Sql, alias: &str, awards: &IdSet<AwardKey>, won_only: bool) {
     let won = if won_only { " AND won = 1" } else { "" };
     let joiner = if awards.is_all() { " AND " } else { " OR " };
     sql.push(" AND (");
@@ -375,12 +399,12 @@ fn award_filter(sql: &mut Sql, awards: &IdSet<AwardKey>, won_only: bool) {
             Some(category) => {
                 sql.bind(Value::Text(category.as_str().to_string()));
                 sql.push(&format!(
-                    "m.id IN (SELECT subject_id FROM catalog_awards WHERE award_id = ? \
+                    "{alias}.id IN (SELECT subject_id FROM catalog_awards WHERE award_id = ? \
                      AND category_slug = ?{won} AND subject = 'movie')"
                 ));
             }
             None => sql.push(&format!(
-                "m.id IN (SELECT subject_id FROM catalog_awards WHERE award_id = ?{won} \
+                "{alias}.id IN (SELECT subject_id FROM catalog_awards WHERE award_id = ?{won} \
                  AND subject = 'movie')"
             )),
         }
@@ -462,36 +486,63 @@ mod tests {
     async fn every_walk_reads_the_index_of_its_sort_and_sorts_only_the_page() {
         let dir = tempfile::tempdir().unwrap();
         let pool = crate::stores::embedded::open(dir.path()).await.unwrap();
-        // Filters, the walk's index (without its sort's ending), and how many genre walks the
-        // union merges.
-        type Shape = (&'static [(&'static str, &'static str)], &'static str, usize);
-        let shapes: [Shape; 6] = [
-            (&[], "catalog_movies_walk_", 0),
+        // Filters, the walk's index (without its sort's ending), how many genre walks the union
+        // merges, and the page read (of 20) with the count it was read with.
+        type Shape = (
+            &'static [(&'static str, &'static str)],
+            &'static str,
+            usize,
+            (u32, i64),
+        );
+        const DEEP: (u32, i64) = (500, COUNTED_RESULTS as i64);
+        let shapes: [Shape; 7] = [
+            (&[], "catalog_movies_walk_", 0, DEEP),
             (
                 &[("min_rating", "7"), ("year", "2015")],
                 "catalog_movies_walk_",
                 0,
+                DEEP,
             ),
             (
                 &[("genres", "18"), ("language", "fr")],
                 "catalog_movie_genres_walk_",
                 0,
+                DEEP,
             ),
-            (&[("genres", "18,35")], "catalog_movie_genres_walk_", 0),
-            (&[("genres", "27|53|99")], "catalog_movie_genres_walk_", 3),
+            (
+                &[("genres", "18,35")],
+                "catalog_movie_genres_walk_",
+                0,
+                DEEP,
+            ),
+            (
+                &[("genres", "27|53|99")],
+                "catalog_movie_genres_walk_",
+                3,
+                DEEP,
+            ),
             (
                 &[("language", "fr"), ("min_votes", "10")],
                 "catalog_movies_language_walk_",
                 0,
+                DEEP,
+            ),
+            // A prolific person's first page: 10 000 matches, the page within their first 400.
+            (
+                &[("with_people", "31"), ("genres", "18")],
+                "catalog_movies_walk_",
+                0,
+                (1, 10_000),
             ),
         ];
-        for (filters, index, arms) in shapes {
+        for (filters, index, arms, (number, total)) in shapes {
             for sort in DiscoverSort::NAMES {
                 let mut pairs = filters.to_vec();
                 pairs.push(("sort", sort));
                 let query = query(&pairs);
                 let scope = Scope::of(&pool, &query).await.unwrap();
-                let page = scope.page_sql(&query, PageRequest::new(500, 20).unwrap());
+                let page = PageRequest::new(number, 20).unwrap();
+                let page = scope.page_sql(&query, page, total);
                 let explain = format!("EXPLAIN QUERY PLAN {}", page.text);
                 let plan = bind_all(sqlx::query(&explain), &page.values)
                     .fetch_all(&pool)
@@ -508,10 +559,23 @@ mod tests {
                     walks.iter().all(|d| d.contains(&walk)),
                     "{pairs:?}: {details:?}"
                 );
-                let sorts = details.iter().filter(|d| d.contains("TEMP B-TREE")).count();
+                let sorts = details
+                    .iter()
+                    .filter(|d| d.contains("TEMP B-TREE FOR ORDER BY"))
+                    .count();
                 assert_eq!(sorts, 1 + arms, "{pairs:?}: {details:?}");
             }
         }
+    }
+
+    #[test]
+    fn matches_are_walked_only_for_a_page_within_their_first_twentieth() {
+        let page = |number| PageRequest::new(number, 20).unwrap();
+        assert!(walks_the_matches(page(1), 10_025));
+        assert!(walks_the_matches(page(25), 10_000));
+        assert!(!walks_the_matches(page(26), 10_000));
+        assert!(!walks_the_matches(page(500), 10_025));
+        assert!(!walks_the_matches(page(1), 3));
     }
 
     /// A data directory written before the walks existed gains them on its next start: the
