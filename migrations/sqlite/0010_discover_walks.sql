@@ -68,6 +68,10 @@ CREATE INDEX IF NOT EXISTS catalog_movies_walk_rating
     ON catalog_movies (vote_average DESC, vote_count DESC, id, release_date);
 CREATE INDEX IF NOT EXISTS catalog_movies_walk_title
     ON catalog_movies (sort_title, id, release_date, vote_average, vote_count);
+-- A movie's keys by id, for filters that collect their few matches (people, awards) and sort
+-- them: a match is checked and sorted without reading its row.
+CREATE INDEX IF NOT EXISTS catalog_movies_keys ON catalog_movies
+    (id, popularity, release_date, vote_average, vote_count, sort_title, original_language);
 -- `min_votes` alone: its matches counted as a range.
 CREATE INDEX IF NOT EXISTS catalog_movies_votes
     ON catalog_movies (vote_count, release_date, vote_average);

@@ -43,9 +43,9 @@ pub(super) async fn discover(
 
 /// How a discover query reads its page.
 enum Scope<'q> {
-    /// People and awards match few movies: collect the matches and sort them, unless the page
-    /// lies in the first twentieth of many (a prolific person's page 1): then walk the whole
-    /// catalog's index of the sort, checking each movie against the matches.
+    /// People and awards match few movies: collect the matches and sort their keys (an index
+    /// by id), unless the page lies in the first twentieth of many (a prolific person's page
+    /// 1): then walk the whole catalog's index of the sort, checking each movie against them.
     Collected,
     Walked(Walk<'q>),
 }
@@ -99,8 +99,11 @@ impl<'q> Scope<'q> {
         let mut sql = Sql::default();
         match self {
             Scope::Collected => {
-                sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies m WHERE ");
-                collected_filters(&mut sql, query, "m");
+                sql.push(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies a \
+                     INDEXED BY catalog_movies_keys WHERE ",
+                );
+                collected_filters(&mut sql, query, "a");
             }
             Scope::Walked(Walk::Genre { lead, others }) => {
                 sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movie_genres a WHERE ");
@@ -135,32 +138,26 @@ impl<'q> Scope<'q> {
     fn page_sql(&self, query: &DiscoverQuery, page: PageRequest, total: i64) -> Sql {
         let sort = query.sort;
         let mut sql = Sql::default();
+        // The page's ids and sort keys from an index (a walk, or the collected matches'
+        // keys sorted), then its movies.
+        sql.push(&format!("SELECT {} FROM (", prefixed_summary_columns()));
         match self {
-            Scope::Collected if !walks_the_matches(page, total) => {
-                sql.push(&format!(
-                    "SELECT {} FROM catalog_movies m WHERE ",
-                    prefixed_summary_columns()
-                ));
-                collected_filters(&mut sql, query, "m");
-                page_bounds(&mut sql, sort, "m", "id", page);
-            }
-            scope => {
-                // The page's ids and sort keys from the walk (index only), then its movies.
-                sql.push(&format!("SELECT {} FROM (", prefixed_summary_columns()));
-                match scope {
-                    Scope::Walked(walk) => walk.page_ids(&mut sql, query, page),
-                    Scope::Collected => {
-                        catalog_walk_head(&mut sql, sort);
-                        collected_filters(&mut sql, query, "a");
-                        page_bounds(&mut sql, sort, "a", "id", page);
-                    }
-                }
-                sql.push(&format!(
-                    ") p CROSS JOIN catalog_movies m ON m.id = p.id ORDER BY {}",
-                    order_by(sort, "p", "id")
-                ));
+            Scope::Walked(walk) => walk.page_ids(&mut sql, query, page),
+            Scope::Collected => {
+                let index = if walks_the_matches(page, total) {
+                    format!("catalog_movies_walk_{}", index_suffix(sort))
+                } else {
+                    "catalog_movies_keys".to_string()
+                };
+                movies_head(&mut sql, sort, &index);
+                collected_filters(&mut sql, query, "a");
+                page_bounds(&mut sql, sort, "a", "id", page);
             }
         }
+        sql.push(&format!(
+            ") p CROSS JOIN catalog_movies m ON m.id = p.id ORDER BY {}",
+            order_by(sort, "p", "id")
+        ));
         sql
     }
 }
@@ -202,18 +199,19 @@ impl Walk<'_> {
                 page_bounds(sql, sort, "", "id", page);
             }
             Walk::Language(language) => {
-                sql.push(&format!(
-                    "SELECT a.id AS id, {} FROM catalog_movies a INDEXED BY \
-                     catalog_movies_language_walk_{} WHERE a.original_language = ?",
-                    key_columns(sort, "a"),
-                    index_suffix(sort)
-                ));
+                let index = format!("catalog_movies_language_walk_{}", index_suffix(sort));
+                movies_head(sql, sort, &index);
+                sql.push("a.original_language = ?");
                 sql.bind(Value::Text(language.as_str().to_string()));
                 range_filters(sql, query, "a", false);
                 page_bounds(sql, sort, "a", "id", page);
             }
             Walk::Catalog => {
-                catalog_walk_head(sql, sort);
+                movies_head(
+                    sql,
+                    sort,
+                    &format!("catalog_movies_walk_{}", index_suffix(sort)),
+                );
                 sql.push("true");
                 range_filters(sql, query, "a", true);
                 page_bounds(sql, sort, "a", "id", page);
@@ -257,12 +255,11 @@ fn id_array(ids: &[i64]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }
 
-/// `SELECT` of a walk of the whole catalog's ids and sort keys, up to its `WHERE`.
-fn catalog_walk_head(sql: &mut Sql, sort: DiscoverSort) {
+/// `SELECT` of movies' ids and sort keys read from `index`, up to its `WHERE`.
+fn movies_head(sql: &mut Sql, sort: DiscoverSort, index: &str) {
     sql.push(&format!(
-        "SELECT a.id AS id, {} FROM catalog_movies a INDEXED BY catalog_movies_walk_{} WHERE ",
+        "SELECT a.id AS id, {} FROM catalog_movies a INDEXED BY {index} WHERE ",
         key_columns(sort, "a"),
-        index_suffix(sort)
     ));
 }
 
@@ -336,7 +333,7 @@ fn lists_dated_only(sort: DiscoverSort) -> bool {
     )
 }
 
-/// Every filter, on the `catalog_movies` row `alias`, for the collected scope.
+/// Every filter, on the `catalog_movies` row (or index entry) `alias`, for the collected scope.
 fn collected_filters(sql: &mut Sql, query: &DiscoverQuery, alias: &str) {
     sql.push("true");
     if let Some(genres) = &query.genres {
@@ -481,13 +478,15 @@ mod tests {
 
     /// Each walk reads its scope's index of the sort, covering (no movie row is read to skip
     /// one), and sorts nothing but the page it joins (and, for any of several genres, each
-    /// genre's bounded walk before the union merges them).
+    /// genre's bounded walk before the union merges them); collected matches are sorted from
+    /// their keys' index.
     #[tokio::test]
     async fn every_walk_reads_the_index_of_its_sort_and_sorts_only_the_page() {
         let dir = tempfile::tempdir().unwrap();
         let pool = crate::stores::embedded::open(dir.path()).await.unwrap();
-        // Filters, the walk's index (without its sort's ending), how many genre walks the union
-        // merges, and the page read (of 20) with the count it was read with.
+        // Filters, the index read (a walk's without its sort's ending), how many sorts the plan
+        // holds (the page's; one per genre walk that a union merges; the collected matches'),
+        // and the page read (of 20) with the count it was read with.
         type Shape = (
             &'static [(&'static str, &'static str)],
             &'static str,
@@ -495,47 +494,54 @@ mod tests {
             (u32, i64),
         );
         const DEEP: (u32, i64) = (500, COUNTED_RESULTS as i64);
-        let shapes: [Shape; 7] = [
-            (&[], "catalog_movies_walk_", 0, DEEP),
+        let shapes: [Shape; 8] = [
+            (&[], "catalog_movies_walk_", 1, DEEP),
             (
                 &[("min_rating", "7"), ("year", "2015")],
                 "catalog_movies_walk_",
-                0,
+                1,
                 DEEP,
             ),
             (
                 &[("genres", "18"), ("language", "fr")],
                 "catalog_movie_genres_walk_",
-                0,
+                1,
                 DEEP,
             ),
             (
                 &[("genres", "18,35")],
                 "catalog_movie_genres_walk_",
-                0,
+                1,
                 DEEP,
             ),
             (
                 &[("genres", "27|53|99")],
                 "catalog_movie_genres_walk_",
-                3,
+                4,
                 DEEP,
             ),
             (
                 &[("language", "fr"), ("min_votes", "10")],
                 "catalog_movies_language_walk_",
-                0,
+                1,
                 DEEP,
             ),
             // A prolific person's first page: 10 000 matches, the page within their first 400.
             (
                 &[("with_people", "31"), ("genres", "18")],
                 "catalog_movies_walk_",
-                0,
+                1,
                 (1, 10_000),
             ),
+            // Its page 500: the matches' keys collected by id and sorted.
+            (
+                &[("with_people", "31"), ("genres", "18")],
+                "catalog_movies_keys",
+                2,
+                DEEP,
+            ),
         ];
-        for (filters, index, arms, (number, total)) in shapes {
+        for (filters, index, sorts, (number, total)) in shapes {
             for sort in DiscoverSort::NAMES {
                 let mut pairs = filters.to_vec();
                 pairs.push(("sort", sort));
@@ -549,7 +555,10 @@ mod tests {
                     .await
                     .unwrap();
                 let details: Vec<String> = plan.iter().map(|row| row.get(3)).collect();
-                let walk = format!("USING COVERING INDEX {index}{}", index_suffix(query.sort));
+                let walk = match index {
+                    "catalog_movies_keys" => format!("USING COVERING INDEX {index}"),
+                    walk => format!("USING COVERING INDEX {walk}{}", index_suffix(query.sort)),
+                };
                 let walks: Vec<&String> = details
                     .iter()
                     .filter(|d| d.starts_with("SEARCH a ") || d.starts_with("SCAN a "))
@@ -559,11 +568,11 @@ mod tests {
                     walks.iter().all(|d| d.contains(&walk)),
                     "{pairs:?}: {details:?}"
                 );
-                let sorts = details
+                let sorted = details
                     .iter()
                     .filter(|d| d.contains("TEMP B-TREE FOR ORDER BY"))
                     .count();
-                assert_eq!(sorts, 1 + arms, "{pairs:?}: {details:?}");
+                assert_eq!(sorted, sorts, "{pairs:?}: {details:?}");
             }
         }
     }
