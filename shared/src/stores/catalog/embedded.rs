@@ -106,7 +106,7 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError
 }
 
 /// Ids as a JSON array, for `json_each(?)`: one bound parameter whatever the number of ids.
-fn id_array<T: Copy + Into<i64>>(ids: &[T]) -> String {
+pub(super) fn id_array<T: Copy + Into<i64>>(ids: &[T]) -> String {
     let ids: Vec<i64> = ids.iter().map(|&id| id.into()).collect();
     serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())
 }

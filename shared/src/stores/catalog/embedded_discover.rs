@@ -10,11 +10,11 @@
 
 use sqlx::{Row, SqlitePool};
 
-use super::embedded::{db, prefixed_summary_columns, summaries_page};
+use super::embedded::{db, id_array, prefixed_summary_columns, summaries_page};
 use super::embedded_rows::to_i64;
 use super::embedded_sql::{bind_all, Value};
 use crate::catalog_query::{AwardKey, DiscoverQuery, DiscoverSort, IdSet, Language};
-use crate::domain::{GenreId, MovieSummary};
+use crate::domain::MovieSummary;
 use crate::http::{Page, PageRequest, COUNTED_RESULTS};
 use crate::stores::StoreError;
 
@@ -81,7 +81,7 @@ impl<'q> Scope<'q> {
                     others: Vec::new(),
                 },
                 _ if genres.is_all() => {
-                    let lead = rarest_genre(pool, genres.ids()).await?;
+                    let lead = rarest_genre(pool, &ids).await?;
                     let others = ids.iter().copied().filter(|&id| id != lead).collect();
                     Walk::Genre { lead, others }
                 }
@@ -145,7 +145,7 @@ impl<'q> Scope<'q> {
             Scope::Walked(walk) => walk.page_ids(&mut sql, query, page),
             Scope::Collected => {
                 let index = if walks_the_matches(page, total) {
-                    format!("catalog_movies_walk_{}", index_suffix(sort))
+                    walk_index("catalog_movies", sort)
                 } else {
                     "catalog_movies_keys".to_string()
                 };
@@ -199,19 +199,14 @@ impl Walk<'_> {
                 page_bounds(sql, sort, "", "id", page);
             }
             Walk::Language(language) => {
-                let index = format!("catalog_movies_language_walk_{}", index_suffix(sort));
-                movies_head(sql, sort, &index);
+                movies_head(sql, sort, &walk_index("catalog_movies_language", sort));
                 sql.push("a.original_language = ?");
                 sql.bind(Value::Text(language.as_str().to_string()));
                 range_filters(sql, query, "a", false);
                 page_bounds(sql, sort, "a", "id", page);
             }
             Walk::Catalog => {
-                movies_head(
-                    sql,
-                    sort,
-                    &format!("catalog_movies_walk_{}", index_suffix(sort)),
-                );
+                movies_head(sql, sort, &walk_index("catalog_movies", sort));
                 sql.push("true");
                 range_filters(sql, query, "a", true);
                 page_bounds(sql, sort, "a", "id", page);
@@ -238,21 +233,16 @@ impl Sql {
 }
 
 /// The genre among `ids` with the fewest movies (the kept counts; a genre without any leads).
-async fn rarest_genre(pool: &SqlitePool, ids: &[GenreId]) -> Result<i64, StoreError> {
-    let ids: Vec<i64> = ids.iter().map(|g| g.get()).collect();
+async fn rarest_genre(pool: &SqlitePool, ids: &[i64]) -> Result<i64, StoreError> {
     let rarest: Option<i64> = sqlx::query_scalar(
         "SELECT value FROM json_each(?) LEFT JOIN catalog_genres g ON g.id = value \
          ORDER BY COALESCE(g.movie_count, 0), value LIMIT 1",
     )
-    .bind(id_array(&ids))
+    .bind(id_array(ids))
     .fetch_optional(pool)
     .await
     .map_err(db)?;
     rarest.ok_or_else(|| StoreError::Internal("an all-of genre filter without genres".into()))
-}
-
-fn id_array(ids: &[i64]) -> String {
-    serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }
 
 /// `SELECT` of movies' ids and sort keys read from `index`, up to its `WHERE`.
@@ -266,10 +256,9 @@ fn movies_head(sql: &mut Sql, sort: DiscoverSort, index: &str) {
 /// `SELECT` of a genre walk's ids and sort keys, up to its `WHERE`.
 fn genre_walk_head(sql: &mut Sql, sort: DiscoverSort) {
     sql.push(&format!(
-        "SELECT a.movie_id AS id, {} FROM catalog_movie_genres a INDEXED BY \
-         catalog_movie_genres_walk_{} WHERE ",
+        "SELECT a.movie_id AS id, {} FROM catalog_movie_genres a INDEXED BY {} WHERE ",
         key_columns(sort, "a"),
-        index_suffix(sort)
+        walk_index("catalog_movie_genres", sort)
     ));
 }
 
@@ -429,6 +418,12 @@ fn index_suffix(sort: DiscoverSort) -> &'static str {
         DiscoverSort::RatingDesc => "rating",
         DiscoverSort::TitleAsc => "title",
     }
+}
+
+/// The walk index of `table` (or of its language-led set, `catalog_movies_language`) for `sort`,
+/// as `0010_discover_walks.sql` names them.
+fn walk_index(table: &str, sort: DiscoverSort) -> String {
+    format!("{table}_walk_{}", index_suffix(sort))
 }
 
 /// The sort's keys on `alias`, as select-list columns under their own names.
