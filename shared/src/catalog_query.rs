@@ -383,18 +383,15 @@ impl SearchText {
         &self.words
     }
 
-    /// An FTS5 query matching every word: each one quoted, so no word is read as syntax.
-    pub fn fts5_query(&self) -> String {
+    /// A query matching every word, for SQLite's FTS5 and MongoDB's `$text` alike: each word
+    /// quoted. FTS5 then reads no word as syntax; MongoDB requires every quoted phrase, where
+    /// it would match any one of plain words (`the godfather` would match most of a catalog).
+    pub fn all_words_query(&self) -> String {
         self.words
             .iter()
             .map(|w| format!("\"{w}\""))
             .collect::<Vec<_>>()
             .join(" ")
-    }
-
-    /// A MongoDB `$text` search string: plain words only (no `-` negation or `"` phrases).
-    pub fn mongo_text(&self) -> String {
-        self.words.join(" ")
     }
 
     pub fn cache_key(&self) -> String {
@@ -621,8 +618,7 @@ mod tests {
     #[test]
     fn search_text_keeps_words_only() {
         let text = SearchText::parse("  \"Amélie\" -Poulain ").unwrap();
-        assert_eq!(text.fts5_query(), "\"amelie\" \"poulain\"");
-        assert_eq!(text.mongo_text(), "amelie poulain");
+        assert_eq!(text.all_words_query(), "\"amelie\" \"poulain\"");
         assert!(SearchText::parse("   ").is_err());
         assert!(SearchText::parse(&"a".repeat(201)).is_err());
         assert!(SearchText::parse(&"a".repeat(200)).is_ok());

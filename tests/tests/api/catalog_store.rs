@@ -722,6 +722,24 @@ async fn search_is_ranked_and_folds_case_and_accents(store: &dyn CatalogStore) {
     load(store, &sample()).await;
     assert_eq!(search(store, "matrix", None).await, (vec![1, 2], 2));
     assert_eq!(search(store, "MATRIX reloaded", None).await.0[0], 2);
+    // Every word is required: "matrix" alone is in two titles, "reloaded" in one of them.
+    assert_eq!(search(store, "matrix reloaded", None).await, (vec![2], 1));
+    assert_eq!(
+        search(store, "reloaded nothing-like-this", None).await,
+        (vec![], 0)
+    );
+    // A page carries the number of matches, and so does a page past the last of them.
+    let matrix = MovieSearch {
+        text: SearchText::parse("matrix").unwrap(),
+        year: None,
+    };
+    for (number, expected) in [(1, vec![1]), (2, vec![2]), (3, vec![])] {
+        let page = store
+            .search_movies(&matrix, PageRequest::new(number, 1).unwrap())
+            .await
+            .unwrap();
+        assert_eq!((ids_of(&page.results), page.total_results), (expected, 2));
+    }
     assert_eq!(search(store, "amelie", None).await, (vec![3], 1));
     assert_eq!(search(store, "Amélie", None).await, (vec![3], 1));
     assert_eq!(search(store, "eclair", None).await, (vec![8], 1));
@@ -729,6 +747,8 @@ async fn search_is_ranked_and_folds_case_and_accents(store: &dyn CatalogStore) {
     assert_eq!(search(store, "poulain", None).await, (vec![3], 1));
     assert_eq!(search(store, "matrix", Some("2003")).await, (vec![2], 1));
     assert_eq!(search(store, "matrix", Some("1980")).await, (vec![], 0));
+    assert_eq!(search(store, "matrix reloaded", Some("2003")).await, (vec![2], 1));
+    assert_eq!(search(store, "the matrix", Some("1999")).await, (vec![1], 1));
     assert_eq!(search(store, "nothing-like-this", None).await, (vec![], 0));
     // Punctuation and search syntax are words or nothing, never operators.
     assert_eq!(search(store, "\"matrix\" -reloaded", None).await.0[0], 2);
@@ -760,6 +780,17 @@ async fn search_rows_follow_popularity_changes_and_deletions(store: &dyn Catalog
         .unwrap();
     let ids: Vec<i64> = found.results.iter().map(|p| p.id.get()).collect();
     assert_eq!((ids, found.total_results), (vec![70], 1));
+    let past_the_last = store
+        .search_people(
+            &SearchText::parse("quillifer").unwrap(),
+            PageRequest::new(2, 1).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (past_the_last.results.len(), past_the_last.total_results),
+        (0, 1)
+    );
 }
 
 /// A word in more titles than a client can page through ranks only its most popular matches

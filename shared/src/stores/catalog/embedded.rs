@@ -580,7 +580,7 @@ impl CatalogStore for EmbeddedCatalog {
             return Ok(Page::new(page, 0, Vec::new()));
         }
         self.search_index().await?;
-        let mut values = vec![Value::Text(search.text.fts5_query())];
+        let mut values = vec![Value::Text(search.text.all_words_query())];
         let mut filter = String::new();
         if let Some(year) = search.year {
             let (first, last) = year.date_range();
@@ -596,28 +596,20 @@ impl CatalogStore for EmbeddedCatalog {
              WHERE catalog_movies_fts MATCH ?{filter} \
              ORDER BY catalog_movies_fts.rowid LIMIT {MAX_SEARCH_RESULTS}"
         );
-        let total: i64 = bind_all(
-            sqlx::query(&format!("SELECT COUNT(*) FROM (SELECT 1 {matches})")),
-            &values,
-        )
-        .fetch_one(&self.pool)
-        .await
-        .and_then(|row| row.try_get(0))
-        .map_err(db)?;
-        // bm25 is lower for better matches; titles weigh most, then original titles, overviews.
-        let page_sql = format!(
-            "WITH ranked AS (SELECT m.id AS id, \
-               bm25(catalog_movies_fts, 10.0, 5.0, 1.0) AS score {matches}) \
-             SELECT {} FROM ranked r CROSS JOIN catalog_movies m ON m.id = r.id \
-             ORDER BY r.score, m.popularity DESC, m.id LIMIT ? OFFSET ?",
-            prefixed_summary_columns()
-        );
-        let rows = bind_all(sqlx::query(&page_sql), &values)
-            .bind(to_i64(page.limit()))
-            .bind(to_i64(page.offset()))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let search = RankedSearch {
+            // bm25 is lower for better matches; titles weigh most, then original titles,
+            // overviews.
+            ranked: format!(
+                "SELECT m.id AS id, bm25(catalog_movies_fts, 10.0, 5.0, 1.0) AS score {matches}"
+            ),
+            page_rows: format!(
+                "{} FROM ranked r CROSS JOIN catalog_movies m ON m.id = r.id \
+                 ORDER BY r.score, m.popularity DESC, m.id",
+                prefixed_summary_columns()
+            ),
+            matches,
+        };
+        let (total, rows) = search.page(&self.pool, &values, page).await?;
         summaries_page(page, total, &rows)
     }
 
@@ -751,24 +743,20 @@ impl CatalogStore for EmbeddedCatalog {
              WHERE catalog_people_fts MATCH ? \
              ORDER BY catalog_people_fts.rowid LIMIT {MAX_SEARCH_RESULTS}"
         );
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM (SELECT 1 {matches})"))
-            .bind(text.fts5_query())
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db)?;
-        let rows = sqlx::query(&format!(
-            "WITH ranked AS (SELECT p.id AS id, bm25(catalog_people_fts, 10.0, 1.0) AS score \
-               {matches}) \
-             SELECT {PERSON_SUMMARY_COLUMNS} FROM ranked r CROSS JOIN catalog_people p \
-               ON p.id = r.id \
-             ORDER BY r.score, p.popularity DESC, p.id LIMIT ? OFFSET ?"
-        ))
-        .bind(text.fts5_query())
-        .bind(to_i64(page.limit()))
-        .bind(to_i64(page.offset()))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let search = RankedSearch {
+            ranked: format!(
+                "SELECT p.id AS id, bm25(catalog_people_fts, 10.0, 1.0) AS score {matches}"
+            ),
+            page_rows: format!(
+                "{PERSON_SUMMARY_COLUMNS} FROM ranked r CROSS JOIN catalog_people p \
+                   ON p.id = r.id \
+                 ORDER BY r.score, p.popularity DESC, p.id"
+            ),
+            matches,
+        };
+        let (total, rows) = search
+            .page(&self.pool, &[Value::Text(text.all_words_query())], page)
+            .await?;
         people_page(page, total, &rows)
     }
 
@@ -876,6 +864,53 @@ pub(super) fn prefixed_summary_columns() -> String {
         .map(|column| format!("m.{column}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A search over an FTS table, as three parts of SQL that bind the same values.
+struct RankedSearch {
+    /// `FROM … WHERE … MATCH ? … LIMIT n`: the matches a client can page to.
+    matches: String,
+    /// `SELECT … AS id, … AS score {matches}`: their ids and relevance.
+    ranked: String,
+    /// `… FROM ranked r … ORDER BY …`: what a page's rows select, in the answer's order.
+    page_rows: String,
+}
+
+impl RankedSearch {
+    /// One page and the number of matches. The count rides on the page's rows (a window count
+    /// over the ranked matches), so a common word's matches are read once rather than once to
+    /// count and again to rank; a page past the last match has no row to carry it, and only
+    /// then are the matches counted on their own.
+    async fn page(
+        &self,
+        pool: &SqlitePool,
+        values: &[Value],
+        page: PageRequest,
+    ) -> Result<(i64, Vec<SqliteRow>), StoreError> {
+        let sql = format!(
+            "WITH ranked AS ({}) SELECT COUNT(*) OVER () AS matches_total, {} LIMIT ? OFFSET ?",
+            self.ranked, self.page_rows
+        );
+        let rows = bind_all(sqlx::query(&sql), values)
+            .bind(to_i64(page.limit()))
+            .bind(to_i64(page.offset()))
+            .fetch_all(pool)
+            .await
+            .map_err(db)?;
+        let total = match rows.first() {
+            Some(row) => row.try_get("matches_total").map_err(db)?,
+            None if page.offset() == 0 => 0,
+            None => bind_all(
+                sqlx::query(&format!("SELECT COUNT(*) FROM (SELECT 1 {})", self.matches)),
+                values,
+            )
+            .fetch_one(pool)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(db)?,
+        };
+        Ok((total, rows))
+    }
 }
 
 pub(super) fn summaries_page(
