@@ -1,7 +1,8 @@
 //! Generating the reviews into MariaDB: the reviews store's own schema (its migrations), the
 //! planned reviews in insertion order (oldest first, so ids grow with time as in production) by
 //! multi-row `INSERT`s, and each reviewed movie's aggregate row exactly as the store keeps it
-//! (count, sum, histogram), so `GET /movies/{id}/reviews` totals and ratings agree with the rows.
+//! (count, sum, histogram) and per-block counts (`movie_review_blocks`), so `GET
+//! /movies/{id}/reviews` totals, ratings and numbered pages agree with the rows.
 
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -117,6 +118,14 @@ pub async fn generate(config: &Config, sizes: Sizes, plan: &Plan) -> Fallible<()
         }
     }
     write_aggregates(&mut db, plan, generated_at).await?;
+    // The per-block counts numbered pages start from, as the store's writes leave them.
+    sqlx::raw_sql(
+        "INSERT INTO movie_review_blocks (movie_id, rating, block, reviews) \
+         SELECT movie_id, rating, id >> 16, COUNT(*) FROM reviews \
+         GROUP BY movie_id, rating, id >> 16",
+    )
+    .execute(&mut db)
+    .await?;
     sqlx::raw_sql("ANALYZE TABLE reviews, movie_ratings")
         .execute(&mut db)
         .await?;

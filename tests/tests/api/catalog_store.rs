@@ -747,8 +747,14 @@ async fn search_is_ranked_and_folds_case_and_accents(store: &dyn CatalogStore) {
     assert_eq!(search(store, "poulain", None).await, (vec![3], 1));
     assert_eq!(search(store, "matrix", Some("2003")).await, (vec![2], 1));
     assert_eq!(search(store, "matrix", Some("1980")).await, (vec![], 0));
-    assert_eq!(search(store, "matrix reloaded", Some("2003")).await, (vec![2], 1));
-    assert_eq!(search(store, "the matrix", Some("1999")).await, (vec![1], 1));
+    assert_eq!(
+        search(store, "matrix reloaded", Some("2003")).await,
+        (vec![2], 1)
+    );
+    assert_eq!(
+        search(store, "the matrix", Some("1999")).await,
+        (vec![1], 1)
+    );
     assert_eq!(search(store, "nothing-like-this", None).await, (vec![], 0));
     // Punctuation and search syntax are words or nothing, never operators.
     assert_eq!(search(store, "\"matrix\" -reloaded", None).await.0[0], 2);

@@ -628,6 +628,134 @@ contract!(
         concurrent_edits_of_one_version, mixed_burst_keeps_the_aggregate_exact
 );
 
+/// Where the next review id starts, per adapter: the numbered pages below must cross blocks of
+/// 65 536 ids, which a test's handful of reviews never would by itself.
+enum IdCounter {
+    Sqlite(sqlx::SqlitePool),
+    MySql(sqlx::MySqlPool),
+}
+
+impl IdCounter {
+    async fn next_id_at_least(&self, id: i64) {
+        match self {
+            Self::Sqlite(pool) => {
+                sqlx::query("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'reviews'")
+                    .bind(id - 1)
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+            Self::MySql(pool) => {
+                sqlx::raw_sql(&format!("ALTER TABLE reviews AUTO_INCREMENT = {id}"))
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+}
+
+/// Every numbered page, in every order and at any depth, holds exactly the reviews an offset
+/// into the whole list would: the page is found through the movie's per-block counts, which
+/// creates, rating changes and deletions keep, across blocks of ids and ratings.
+async fn numbered_pages_match_the_whole_list_across_id_blocks(
+    store: &dyn ReviewStore,
+    ids: &IdCounter,
+) {
+    let film = movie(904);
+    // (id, rating, author) of the film's reviews, as the test expects them.
+    let mut expected: Vec<(i64, i64, UserId)> = Vec::new();
+    for block in 0..4i64 {
+        // Each group straddles a block boundary.
+        ids.next_id_at_least(block * 65_536 + 65_533).await;
+        for n in 0..6i64 {
+            let stars = 1 + (block * 3 + n * 7) % 10;
+            let author = user();
+            let written = create(store, &new_review(film, author, stars)).await;
+            expected.push((written.review.id.get(), stars, author));
+        }
+        create(store, &new_review(movie(905), user(), 4)).await;
+    }
+    // Ratings move between counts; deletions leave them.
+    for at in [2, 9, 15] {
+        let (id, stars, author) = expected[at];
+        let new_stars = 11 - stars;
+        let patch = ReviewPatch {
+            rating: Some(rating(new_stars)),
+            ..ReviewPatch::default()
+        };
+        store
+            .update_review(
+                shared::stores::reviews::ReviewId::new(id).unwrap(),
+                author,
+                None,
+                &patch,
+            )
+            .await
+            .unwrap();
+        expected[at].1 = new_stars;
+    }
+    for at in [20, 7, 0] {
+        let (id, _, _) = expected.remove(at);
+        store
+            .delete_review(
+                shared::stores::reviews::ReviewId::new(id).unwrap(),
+                Deleter::Admin,
+            )
+            .await
+            .unwrap();
+    }
+    for sort in [
+        ReviewSort::Newest,
+        ReviewSort::Oldest,
+        ReviewSort::RatingDesc,
+        ReviewSort::RatingAsc,
+    ] {
+        let mut whole: Vec<(i64, i64)> = expected.iter().map(|&(id, r, _)| (id, r)).collect();
+        whole.sort_by_key(|&(id, stars)| match sort {
+            ReviewSort::Newest => (0, -id),
+            ReviewSort::Oldest => (0, id),
+            ReviewSort::RatingDesc => (-stars, -id),
+            ReviewSort::RatingAsc => (stars, id),
+        });
+        let whole: Vec<i64> = whole.into_iter().map(|(id, _)| id).collect();
+        for size in [1u32, 4] {
+            let pages = whole.len().div_ceil(size as usize) + 1;
+            for number in 1..=u32::try_from(pages).unwrap() {
+                let found = store
+                    .movie_reviews(film, sort, page(number, size))
+                    .await
+                    .unwrap();
+                let start = ((number - 1) * size) as usize;
+                let end = (start + size as usize).min(whole.len());
+                let want = whole.get(start..end).unwrap_or(&[]);
+                let got: Vec<i64> = found.reviews.iter().map(|r| r.id.get()).collect();
+                assert_eq!(got, want, "{sort:?} page {number} of {size}");
+                assert_eq!(found.total, whole.len() as u64);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn numbered_pages_cross_id_blocks_embedded() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = shared::stores::embedded::open(dir.path()).await.unwrap();
+    let store = EmbeddedReviews::new(pool.clone());
+    numbered_pages_match_the_whole_list_across_id_blocks(&store, &IdCounter::Sqlite(pool)).await;
+}
+
+#[tokio::test]
+async fn numbered_pages_cross_id_blocks_mariadb() {
+    let Some(my) = TestMySql::create().await else {
+        return;
+    };
+    let pool = shared::state::mysql_pool(&my.url).unwrap();
+    shared::migrate::mysql(&pool).await.unwrap();
+    let store = MySqlReviews::new(pool.clone());
+    numbered_pages_match_the_whole_list_across_id_blocks(&store, &IdCounter::MySql(pool)).await;
+}
+
 /// The schema refuses what the code refuses, and stores utf8mb4 byte for byte.
 #[tokio::test]
 async fn mariadb_schema_enforces_the_rules() {

@@ -130,6 +130,16 @@ impl Slice {
         }
     }
 
+    /// The same rows, read from `after` past `offset` more (where [`super::blocks::page_start`]
+    /// says the slice's first review is).
+    pub fn starting(self, (after, offset): (Option<ReviewCursor>, u64)) -> Self {
+        Self {
+            after,
+            offset,
+            ..self
+        }
+    }
+
     /// The `LIMIT` of the query.
     pub fn rows_to_read(&self) -> i64 {
         i64::from(self.limit) + 1

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
+use super::blocks::{block_of, page_start};
 use super::cursor::{ReviewCursor, Slice};
 use super::model::{
     now_micros, CreateOutcome, MovieActivity, NewReview, RatingAggregate, Review, ReviewId,
@@ -15,7 +16,9 @@ use super::model::{
     HISTOGRAM_COLUMNS,
 };
 use super::row::{RawReview, REVIEW_COLUMNS};
-use super::{aggregate_change, Deleter, Rating, ReviewStore};
+use super::{
+    aggregate_change, block_counts, Deleter, Rating, ReviewStore, BLOCK_COUNTS, UNCOUNT_IN_BLOCK,
+};
 use crate::domain::{MovieId, UserId};
 use crate::http::PageRequest;
 use crate::stores::StoreError;
@@ -99,6 +102,40 @@ async fn change_aggregate(
         .await
         .map(|_| ())
         .map_err(db)
+}
+
+/// Moves review `id` between its movie's block counts ([`super::blocks`]): out of `removed`'s,
+/// into `added`'s.
+async fn recount_block(
+    tx: &mut Transaction<'_, Sqlite>,
+    movie: MovieId,
+    id: ReviewId,
+    removed: Option<Rating>,
+    added: Option<Rating>,
+) -> Result<(), StoreError> {
+    if let Some(rating) = removed {
+        sqlx::query(UNCOUNT_IN_BLOCK)
+            .bind(movie.get())
+            .bind(i64::from(rating.get()))
+            .bind(block_of(id))
+            .execute(&mut **tx)
+            .await
+            .map_err(db)?;
+    }
+    if let Some(rating) = added {
+        sqlx::query(
+            "INSERT INTO movie_review_blocks (movie_id, rating, block, reviews) \
+             VALUES (?, ?, ?, 1) \
+             ON CONFLICT (movie_id, rating, block) DO UPDATE SET reviews = reviews + 1",
+        )
+        .bind(movie.get())
+        .bind(i64::from(rating.get()))
+        .bind(block_of(id))
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
 }
 
 async fn review_in(
@@ -234,11 +271,12 @@ impl ReviewStore for EmbeddedReviews {
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
-        change_aggregate(&mut tx, movie, None, Some(review.rating)).await?;
-        let rating = read_aggregate(&mut tx, movie).await?;
-        tx.commit().await.map_err(db)?;
         let id =
             ReviewId::new(id).ok_or_else(|| StoreError::Internal("bad id for a review".into()))?;
+        change_aggregate(&mut tx, movie, None, Some(review.rating)).await?;
+        recount_block(&mut tx, movie, id, None, Some(review.rating)).await?;
+        let rating = read_aggregate(&mut tx, movie).await?;
+        tx.commit().await.map_err(db)?;
         Ok(CreateOutcome::Created(Written {
             review: Review {
                 id,
@@ -299,6 +337,14 @@ impl ReviewStore for EmbeddedReviews {
         let movie = current.movie_id;
         if updated.rating != current.rating {
             change_aggregate(&mut tx, movie, Some(current.rating), Some(updated.rating)).await?;
+            recount_block(
+                &mut tx,
+                movie,
+                id,
+                Some(current.rating),
+                Some(updated.rating),
+            )
+            .await?;
         }
         let rating = read_aggregate(&mut tx, movie).await?;
         tx.commit().await.map_err(db)?;
@@ -324,6 +370,7 @@ impl ReviewStore for EmbeddedReviews {
             .map_err(db)?;
         let movie = current.movie_id;
         change_aggregate(&mut tx, movie, Some(current.rating), None).await?;
+        recount_block(&mut tx, movie, id, Some(current.rating), None).await?;
         let rating = read_aggregate(&mut tx, movie).await?;
         tx.commit().await.map_err(db)?;
         Ok(Written {
@@ -345,6 +392,16 @@ impl ReviewStore for EmbeddedReviews {
         if slice.offset >= total {
             return Ok(slice.page(Vec::new(), total));
         }
+        let slice = if slice.offset > 0 {
+            let rows = sqlx::query_as(BLOCK_COUNTS)
+                .bind(movie.get())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+            slice.starting(page_start(sort, slice.offset, &block_counts(rows)?))
+        } else {
+            slice
+        };
         self.page(
             "movie_id = ?",
             Bind::Movie(movie),

@@ -4,6 +4,7 @@
 //! aggregate always equals what the reviews table says. Writers of one movie serialize on its
 //! aggregate row (locked first, always), which also rules out deadlocks between them.
 
+mod blocks;
 mod cursor;
 mod embedded;
 mod model;
@@ -90,6 +91,30 @@ pub trait ReviewStore: Send + Sync {
     /// Detaches the user's reviews from the account (author shown as deleted); the reviews and
     /// their ratings stay, so aggregates do not change. Idempotent.
     async fn anonymise_user(&self, user: UserId) -> Result<(), StoreError>;
+}
+
+/// A movie's nonzero block counts ([`blocks`]), as `(rating, block, reviews)` rows.
+const BLOCK_COUNTS: &str =
+    "SELECT rating, block, reviews FROM movie_review_blocks WHERE movie_id = ? AND reviews > 0";
+
+/// One review fewer in `(movie_id, rating, block)`.
+const UNCOUNT_IN_BLOCK: &str = "UPDATE movie_review_blocks SET reviews = reviews - 1 \
+     WHERE movie_id = ? AND rating = ? AND block = ?";
+
+/// Block counts from `(rating, block, reviews)` rows; a row that breaks the table's rules is
+/// an internal error, not a page read from the wrong place.
+fn block_counts(rows: Vec<(i64, i64, i64)>) -> Result<Vec<blocks::BlockCount>, StoreError> {
+    rows.into_iter()
+        .map(|(rating, block, reviews)| {
+            Ok(blocks::BlockCount {
+                rating: Rating::new(rating)
+                    .ok_or_else(|| StoreError::Internal("stored block rating".into()))?,
+                block,
+                reviews: u64::try_from(reviews)
+                    .map_err(|_| StoreError::Internal("stored block count".into()))?,
+            })
+        })
+        .collect()
 }
 
 /// The histogram slot of a rating, as a column name.

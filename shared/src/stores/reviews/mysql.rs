@@ -11,13 +11,16 @@ use chrono::NaiveDateTime;
 use sqlx::mysql::MySqlRow;
 use sqlx::{MySql, MySqlPool, Row, Transaction};
 
+use super::blocks::{block_of, page_start};
 use super::cursor::{ReviewCursor, Slice};
 use super::model::{
     now_micros, CreateOutcome, MovieActivity, NewReview, RatingAggregate, Review, ReviewId,
     ReviewPage, ReviewPatch, ReviewSort, Written, ACTIVITY_SQL, AGGREGATE_COLUMNS,
 };
 use super::row::{RawReview, REVIEW_COLUMNS};
-use super::{aggregate_change, Deleter, ReviewStore};
+use super::{
+    aggregate_change, block_counts, Deleter, Rating, ReviewStore, BLOCK_COUNTS, UNCOUNT_IN_BLOCK,
+};
 use crate::domain::{MovieId, UserId};
 use crate::http::PageRequest;
 use crate::stores::reconnect::read_retrying;
@@ -166,6 +169,37 @@ async fn change_aggregate(
     Ok(())
 }
 
+/// Moves review `id` between its movie's block counts ([`super::blocks`]): out of `removed`'s,
+/// into `added`'s.
+async fn recount_block(
+    tx: &mut Transaction<'_, MySql>,
+    movie: MovieId,
+    id: ReviewId,
+    removed: Option<Rating>,
+    added: Option<Rating>,
+) -> Result<(), Stop> {
+    if let Some(rating) = removed {
+        sqlx::query(UNCOUNT_IN_BLOCK)
+            .bind(movie.get())
+            .bind(i64::from(rating.get()))
+            .bind(block_of(id))
+            .execute(&mut **tx)
+            .await?;
+    }
+    if let Some(rating) = added {
+        sqlx::query(
+            "INSERT INTO movie_review_blocks (movie_id, rating, block, reviews) \
+             VALUES (?, ?, ?, 1) ON DUPLICATE KEY UPDATE reviews = reviews + 1",
+        )
+        .bind(movie.get())
+        .bind(i64::from(rating.get()))
+        .bind(block_of(id))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 async fn locked_review(
     tx: &mut Transaction<'_, MySql>,
     id: ReviewId,
@@ -229,13 +263,14 @@ impl MySqlReviews {
         .bind(now.naive_utc())
         .execute(&mut *tx)
         .await?;
-        change_aggregate(&mut tx, movie, None, Some(review.rating)).await?;
-        let rating = read_aggregate(&mut tx, movie).await?;
-        tx.commit().await?;
         let id = i64::try_from(inserted.last_insert_id())
             .ok()
             .and_then(ReviewId::new)
             .ok_or_else(|| StoreError::Internal("no id for the new review".into()))?;
+        change_aggregate(&mut tx, movie, None, Some(review.rating)).await?;
+        recount_block(&mut tx, movie, id, None, Some(review.rating)).await?;
+        let rating = read_aggregate(&mut tx, movie).await?;
+        tx.commit().await?;
         Ok(CreateOutcome::Created(Written {
             review: Review {
                 id,
@@ -286,6 +321,14 @@ impl MySqlReviews {
         .await?;
         if updated.rating != current.rating {
             change_aggregate(&mut tx, movie, Some(current.rating), Some(updated.rating)).await?;
+            recount_block(
+                &mut tx,
+                movie,
+                id,
+                Some(current.rating),
+                Some(updated.rating),
+            )
+            .await?;
         }
         let rating = read_aggregate(&mut tx, movie).await?;
         tx.commit().await?;
@@ -310,6 +353,7 @@ impl MySqlReviews {
             .execute(&mut *tx)
             .await?;
         change_aggregate(&mut tx, movie, Some(current.rating), None).await?;
+        recount_block(&mut tx, movie, id, Some(current.rating), None).await?;
         let rating = read_aggregate(&mut tx, movie).await?;
         tx.commit().await?;
         Ok(Written {
@@ -483,6 +527,17 @@ impl ReviewStore for MySqlReviews {
         if slice.offset >= total {
             return Ok(slice.page(Vec::new(), total));
         }
+        let slice = if slice.offset > 0 {
+            let rows = read_retrying(STORE, || {
+                sqlx::query_as(BLOCK_COUNTS)
+                    .bind(movie.get())
+                    .fetch_all(&self.pool)
+            })
+            .await?;
+            slice.starting(page_start(sort, slice.offset, &block_counts(rows)?))
+        } else {
+            slice
+        };
         self.page(Bind::Movie(movie), sort, slice, total).await
     }
 
