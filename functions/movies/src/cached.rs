@@ -1,6 +1,7 @@
 //! Cache-aside reads shared by the routes: what each one caches, under which key, for how long.
 
 use shared::cache::{ttl, CacheStatus};
+use shared::catalog_query::DiscoverQuery;
 use shared::domain::{Movie, MovieId, MovieSummary};
 use shared::http::{Page, PageRequest};
 use shared::stores::StoreError;
@@ -48,6 +49,25 @@ pub async fn details(
         })
         .await?;
     Ok(answer)
+}
+
+/// A page of the movies matching `query`: the filter's count from the cache (kept as long as
+/// a list page, so the pages and page sizes of one filter share one count instead of each
+/// counting up to 50 000 matches again), then only the page from the store.
+pub async fn discover_page(
+    state: &AppState,
+    query: &DiscoverQuery,
+    page: PageRequest,
+) -> Result<Page<MovieSummary>, StoreError> {
+    let catalog = state.catalog()?;
+    let key = state.cache().discover_count_key(query).await;
+    let (bytes, _) = state
+        .cache()
+        .get_or_load_json(&key, ttl::LIST, || catalog.count_discover(query))
+        .await?;
+    let total = serde_json::from_slice(&bytes)
+        .map_err(|e| StoreError::Internal(format!("cached discover count: {e}")))?;
+    catalog.discover_page(query, page, total).await
 }
 
 /// One page of movies similar to `id` (whose existence the caller checked).

@@ -9,6 +9,7 @@ use shared::domain::{MovieId, MovieSummary};
 use shared::http::{CachedJson, Page, PageRequest, Query};
 use shared::{ApiError, AppState};
 
+use crate::cached;
 use crate::params::{PageQuery, SearchQuery, TrendingQuery};
 use crate::views::GenreList;
 
@@ -83,13 +84,12 @@ pub async fn discover(
             return Err(ApiError::Validation(errors));
         }
     };
-    let catalog = state.catalog()?;
     match request {
         DiscoverRequest::Ids(ids) => by_ids(&state, &ids).await,
         DiscoverRequest::Filtered(query) => {
             let params = format!("{}:{}", query.cache_key(), page_key(page));
-            list(&state, "discover", &params, ttl::LIST, || async move {
-                catalog.discover(&query, page).await
+            list(&state, "discover", &params, ttl::LIST, || {
+                cached::discover_page(&state, &query, page)
             })
             .await
         }
@@ -107,14 +107,10 @@ pub async fn popular(
     Query(query): Query<PageQuery>,
 ) -> Result<CachedJson, ApiError> {
     let page = query.parse()?;
-    let catalog = state.catalog()?;
-    list(
-        &state,
-        "popular",
-        &page_key(page),
-        ttl::LIST,
-        || async move { catalog.discover(&DiscoverQuery::default(), page).await },
-    )
+    let whole_catalog = DiscoverQuery::default();
+    list(&state, "popular", &page_key(page), ttl::LIST, || {
+        cached::discover_page(&state, &whole_catalog, page)
+    })
     .await
 }
 

@@ -6,6 +6,7 @@
 //! expires by its TTL.
 
 use super::Cache;
+use crate::catalog_query::DiscoverQuery;
 use crate::domain::{MovieId, PersonId, UserId};
 
 /// Kinds of entries (the middle part of each key).
@@ -77,6 +78,13 @@ impl Cache {
     pub async fn list_key(&self, name: &str, params: &str) -> String {
         let generation = self.list_generation().await;
         self.key(kind::LIST, format!("{generation}:{name}:{params}"))
+    }
+
+    /// The key of a discover filter's count: the filter with its sort (the release-date orders
+    /// count dated movies only), without a page, so every page and page size of the filter
+    /// reads one count. A list entry: writes that move the list generation drop it too.
+    pub async fn discover_count_key(&self, query: &DiscoverQuery) -> String {
+        self.list_key("discover_count", &query.cache_key()).await
     }
 
     /// Makes every cached list page unreachable (after any write that can change a list).

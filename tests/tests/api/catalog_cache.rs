@@ -177,6 +177,86 @@ async fn lists_and_search_are_cached_until_a_write() {
     assert_eq!(genres["genres"][0]["movie_count"], 5);
 }
 
+/// What a user paging through a filter sees: the filter is counted with its first page, and
+/// its later pages (at any page size, native or TMDB-shaped) read only their movies and reuse
+/// that count until the list entries expire. Here a movie matching the filter is written
+/// straight to the store, past the cache: the pages read after it list it, while the count
+/// stays as it was counted until the list generation moves (or the list TTL passes).
+async fn a_filter_is_counted_once_for_all_its_pages(app: &TestApp) {
+    let action = discover_query(&[("genres", "28")]);
+    let cache = app.state.cache();
+    let counted = cache.discover_count_key(&action).await;
+    assert_eq!(cache.get_raw(&counted).await, None);
+
+    // Action, by popularity: 1 (90), 2 (60), 4 (30), 6 (2).
+    let first = app.get("/movies?genres=28&page_size=2").await;
+    assert_eq!(first.header("x-cache"), Some("miss"));
+    let body = first.json();
+    assert_eq!(
+        (json_ids(&body), &body["total_results"]),
+        (vec![1, 2], &json!(4))
+    );
+    assert_eq!(cache.get_raw(&counted).await.as_deref(), Some(&b"4"[..]));
+    if let Some(redis) = &app.redis {
+        let left = redis.ttl_ms(&counted).await;
+        assert!(0 < left && left <= 60_000, "the count lives {left} ms more");
+    }
+
+    let mut fresh = with_genres(movie(50, "Fresh Action"), &[ACTION]);
+    fresh.popularity = 95.0;
+    app.state
+        .catalog()
+        .unwrap()
+        .upsert_movie(&fresh)
+        .await
+        .unwrap();
+    for (path, ids) in [
+        ("/movies?genres=28&page_size=2&page=2", vec![2, 4]),
+        ("/movies?genres=28&page_size=3", vec![50, 1, 2]),
+    ] {
+        let page = app.get(path).await;
+        assert_eq!(page.header("x-cache"), Some("miss"), "{path}");
+        let body = page.json();
+        assert_eq!(json_ids(&body), ids, "{path}: the page is read now");
+        assert_eq!(
+            body["total_results"], 4,
+            "{path}: the count is the cached one"
+        );
+    }
+    let tmdb = app.get("/3/discover/movie?with_genres=28&page=2").await;
+    assert_eq!(tmdb.status, StatusCode::OK);
+    assert_eq!(tmdb.json()["total_results"], 4);
+
+    // What a catalog write does, and what the TTL does to a count nobody drops.
+    cache.invalidate_lists().await;
+    if app.redis.is_some() {
+        tokio::time::sleep(shared::cache::NEAR_TTL).await;
+    }
+    let recounted = app.get("/movies?genres=28&page_size=2&page=2").await.json();
+    assert_eq!(
+        (json_ids(&recounted), &recounted["total_results"]),
+        (vec![2, 4], &json!(5))
+    );
+    let counted = cache.discover_count_key(&action).await;
+    assert_eq!(cache.get_raw(&counted).await.as_deref(), Some(&b"5"[..]));
+}
+
+#[tokio::test]
+async fn a_filter_is_counted_once_for_all_its_pages_embedded() {
+    let app = TestApp::embedded().await;
+    seeded(&app).await;
+    a_filter_is_counted_once_for_all_its_pages(&app).await;
+}
+
+#[tokio::test]
+async fn a_filter_is_counted_once_for_all_its_pages_on_mongodb_and_redis() {
+    let Some(app) = production_catalog_app().await else {
+        return;
+    };
+    seeded(&app).await;
+    a_filter_is_counted_once_for_all_its_pages(&app).await;
+}
+
 /// A burst of misses for one key reads the store once, on both cache backends.
 async fn single_flight(app: &TestApp) {
     let loads = Arc::new(AtomicUsize::new(0));

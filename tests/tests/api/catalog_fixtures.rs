@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use movieverse_tests::services::{TestMongo, TestRedis};
 use movieverse_tests::TestApp;
+use shared::catalog_query::{DiscoverParams, DiscoverQuery, DiscoverRequest};
 use shared::domain::{
     CastMember, Credits, CrewMember, Genre, GenreId, Keyword, Movie, MovieId, MovieSource, Person,
     PersonCredit, PersonId, RatingSummary,
@@ -26,6 +27,19 @@ impl Adapter {
                 Some(TestApp::build(&[], None, None, Some(mongo), None).await)
             }
         }
+    }
+}
+
+/// A discover query from query-string values, as the API parses them.
+pub fn discover_query(pairs: &[(&str, &str)]) -> DiscoverQuery {
+    let object: serde_json::Map<String, serde_json::Value> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+        .collect();
+    let params: DiscoverParams = serde_json::from_value(object.into()).expect("discover params");
+    match params.parse().expect("valid discover params") {
+        DiscoverRequest::Filtered(query) => query,
+        DiscoverRequest::Ids(_) => panic!("ids, not filters"),
     }
 }
 

@@ -3,8 +3,8 @@
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use shared::catalog_query::{
-    DiscoverParams, DiscoverQuery, DiscoverRequest, DiscoverSort, MovieSearch, SearchText, Year,
-    MAX_SEARCH_RESULTS, MAX_SIMILAR_CANDIDATES,
+    DiscoverQuery, DiscoverSort, MovieSearch, SearchText, Year, MAX_SEARCH_RESULTS,
+    MAX_SIMILAR_CANDIDATES,
 };
 use shared::domain::{
     AppSettings, Movie, MovieSource, Person, RatingSummary, SeedCounts, SeedRun, SeedStatus,
@@ -15,6 +15,7 @@ use shared::stores::{CatalogStore, StoreError};
 
 use movieverse_tests::TestApp;
 
+use crate::catalog_fixtures::discover_query as query;
 use crate::catalog_fixtures::*;
 
 /// Runs `$name(store)` against each adapter, as `$name::embedded` and `$name::mongodb`.
@@ -347,19 +348,6 @@ fn first_page() -> PageRequest {
     PageRequest::new(1, 100).unwrap()
 }
 
-/// A discover query from query-string values, as the API parses them.
-fn query(pairs: &[(&str, &str)]) -> DiscoverQuery {
-    let object: serde_json::Map<String, serde_json::Value> = pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
-        .collect();
-    let params: DiscoverParams = serde_json::from_value(object.into()).unwrap();
-    match params.parse().unwrap() {
-        DiscoverRequest::Filtered(query) => query,
-        DiscoverRequest::Ids(_) => panic!("ids"),
-    }
-}
-
 async fn discover_ids(store: &dyn CatalogStore, pairs: &[(&str, &str)]) -> (Vec<i64>, u64) {
     let page = store.discover(&query(pairs), first_page()).await.unwrap();
     (ids_of(&page.results), page.total_results)
@@ -501,6 +489,20 @@ async fn discover_sorts_and_pages(store: &dyn CatalogStore) {
         .unwrap();
     assert!(beyond.results.is_empty());
     assert_eq!(beyond.total_results, 5);
+    // A page read with a count made earlier (the movies function's cached one) reports that
+    // count, and reads nothing past it.
+    let stale = store
+        .discover_page(&query, PageRequest::new(2, 2).unwrap(), 4)
+        .await
+        .unwrap();
+    assert_eq!((stale.total_results, stale.total_pages), (4, 2));
+    assert_eq!(ids_of(&stale.results), [4, 6]);
+    let past_the_count = store
+        .discover_page(&query, PageRequest::new(3, 2).unwrap(), 4)
+        .await
+        .unwrap();
+    assert!(past_the_count.results.is_empty());
+    assert_eq!(past_the_count.total_results, 4);
 }
 
 /// A catalog of 160 movies whose keys tie often (popularity, rating, votes, titles), in three
@@ -679,13 +681,16 @@ async fn discover_pages_every_shape_in_order(store: &dyn CatalogStore) {
             pairs.push(("sort", sort));
             let query = query(&pairs);
             let expected = expected_discover(&movies, &query);
+            // Counted once, as the movies function keeps a filter's count for all its pages.
+            let total = store.count_discover(&query).await.unwrap();
+            assert_eq!(total, expected.len() as u64, "{pairs:?}");
             let mut listed = Vec::new();
             for number in 1..=20 {
                 let page = store
-                    .discover(&query, PageRequest::new(number, 11).unwrap())
+                    .discover_page(&query, PageRequest::new(number, 11).unwrap(), total)
                     .await
                     .unwrap();
-                assert_eq!(page.total_results, expected.len() as u64, "{pairs:?}");
+                assert_eq!(page.total_results, total, "{pairs:?}");
                 if page.results.is_empty() {
                     break;
                 }
@@ -695,7 +700,7 @@ async fn discover_pages_every_shape_in_order(store: &dyn CatalogStore) {
             // Pages of one: the first of many matches are found by walking the sort's index.
             for number in 1..=3 {
                 let page = store
-                    .discover(&query, PageRequest::new(number, 1).unwrap())
+                    .discover_page(&query, PageRequest::new(number, 1).unwrap(), total)
                     .await
                     .unwrap();
                 let at = number as usize - 1;

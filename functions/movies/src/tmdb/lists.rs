@@ -12,6 +12,7 @@ use shared::AppState;
 
 use super::discover::discover_query;
 use super::pages::{movie_page, page_key, MediaType};
+use crate::cached;
 use crate::params::Window;
 
 pub async fn popular(
@@ -19,14 +20,14 @@ pub async fn popular(
     query: TmdbQuery,
 ) -> Result<CachedJson, TmdbError> {
     let page = query.page()?;
-    let catalog = state.catalog()?;
+    let whole_catalog = DiscoverQuery::default();
     movie_page(
         &state,
         "popular",
         &page_key(page),
         MediaType::Hidden,
         ttl::LIST,
-        || async move { catalog.discover(&DiscoverQuery::default(), page).await },
+        || cached::discover_page(&state, &whole_catalog, page),
     )
     .await
 }
@@ -72,12 +73,11 @@ async fn dated(state: AppState, query: TmdbQuery, upcoming: bool) -> Result<Cach
         release_date_lte: Some(dates.maximum),
         ..DiscoverQuery::default()
     };
-    let catalog = state.catalog()?;
     let name = if upcoming { "upcoming" } else { "now_playing" };
     let params = format!("{}:{}", filter.cache_key(), page_key(page));
     let CachedJson(bytes, status) =
         movie_page(&state, name, &params, MediaType::Hidden, ttl::LIST, || {
-            catalog.discover(&filter, page)
+            cached::discover_page(&state, &filter, page)
         })
         .await?;
     // The cached entry is TMDB's plain page, as for every list (its key holds the window, which
@@ -133,7 +133,6 @@ pub async fn discover(
 ) -> Result<CachedJson, TmdbError> {
     let filter = discover_query(&query)?;
     let page = query.page()?;
-    let catalog = state.catalog()?;
     let params = format!("{}:{}", filter.cache_key(), page_key(page));
     movie_page(
         &state,
@@ -141,7 +140,7 @@ pub async fn discover(
         &params,
         MediaType::Hidden,
         ttl::LIST,
-        || async move { catalog.discover(&filter, page).await },
+        || cached::discover_page(&state, &filter, page),
     )
     .await
 }

@@ -563,12 +563,17 @@ impl CatalogStore for EmbeddedCatalog {
         .transpose()
     }
 
-    async fn discover(
+    async fn count_discover(&self, query: &DiscoverQuery) -> Result<u64, StoreError> {
+        super::embedded_discover::count(&self.pool, query).await
+    }
+
+    async fn discover_page(
         &self,
         query: &DiscoverQuery,
         page: PageRequest,
+        total: u64,
     ) -> Result<Page<MovieSummary>, StoreError> {
-        super::embedded_discover::discover(&self.pool, query, page).await
+        super::embedded_discover::read_page(&self.pool, query, page, total).await
     }
 
     async fn search_movies(

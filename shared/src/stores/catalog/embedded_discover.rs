@@ -18,22 +18,30 @@ use crate::domain::MovieSummary;
 use crate::http::{Page, PageRequest, COUNTED_RESULTS};
 use crate::stores::StoreError;
 
-pub(super) async fn discover(
-    pool: &SqlitePool,
-    query: &DiscoverQuery,
-    page: PageRequest,
-) -> Result<Page<MovieSummary>, StoreError> {
-    let scope = Scope::of(pool, query).await?;
-    let count = scope.count_sql(query);
+/// How many movies match `query`, counted up to [`COUNTED_RESULTS`].
+pub(super) async fn count(pool: &SqlitePool, query: &DiscoverQuery) -> Result<u64, StoreError> {
+    let count = Scope::of(pool, query).await?.count_sql(query);
     let total: i64 = bind_all(sqlx::query(&count.text), &count.values)
         .fetch_one(pool)
         .await
         .and_then(|row| row.try_get(0))
         .map_err(db)?;
+    Ok(u64::try_from(total).unwrap_or(0))
+}
+
+/// The page of `query`'s matches, `total` of them as counted (which also decides how the
+/// collected scope reads its page).
+pub(super) async fn read_page(
+    pool: &SqlitePool,
+    query: &DiscoverQuery,
+    page: PageRequest,
+    total: u64,
+) -> Result<Page<MovieSummary>, StoreError> {
+    let total = to_i64(total);
     if to_i64(page.offset()) >= total {
         return summaries_page(page, total, &[]);
     }
-    let read = scope.page_sql(query, page, total);
+    let read = Scope::of(pool, query).await?.page_sql(query, page, total);
     let rows = bind_all(sqlx::query(&read.text), &read.values)
         .fetch_all(pool)
         .await
@@ -624,17 +632,16 @@ mod tests {
         }
         crate::stores::embedded::migrate(&pool).await.unwrap();
 
-        let listed = discover(
-            &pool,
-            &query(&[("genres", "18")]),
-            PageRequest::new(1, 20).unwrap(),
-        )
-        .await
-        .unwrap();
+        let drama = query(&[("genres", "18")]);
+        let total = count(&pool, &drama).await.unwrap();
+        let listed = read_page(&pool, &drama, PageRequest::new(1, 20).unwrap(), total)
+            .await
+            .unwrap();
         let ids: Vec<i64> = listed.results.iter().map(|m| m.id.get()).collect();
         assert_eq!((ids, listed.total_results), (vec![2, 3, 1], 3));
         let dated = query(&[("genres", "18"), ("sort", "release_date.asc")]);
-        let listed = discover(&pool, &dated, PageRequest::new(1, 20).unwrap())
+        let total = count(&pool, &dated).await.unwrap();
+        let listed = read_page(&pool, &dated, PageRequest::new(1, 20).unwrap(), total)
             .await
             .unwrap();
         let ids: Vec<i64> = listed.results.iter().map(|m| m.id.get()).collect();

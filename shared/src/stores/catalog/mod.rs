@@ -112,12 +112,30 @@ pub trait CatalogStore: CandidateStore + AwardStore + Send + Sync {
     /// A whole movie (with MovieVerse's current rating).
     async fn movie(&self, id: MovieId) -> Result<Option<Movie>, StoreError>;
 
-    /// Movies matching every filter of `query`, in its order; `total_results` is exact.
+    /// How many movies match every filter of `query` (its sort too: the release-date orders
+    /// list dated movies only), counted up to [`crate::http::COUNTED_RESULTS`].
+    async fn count_discover(&self, query: &DiscoverQuery) -> Result<u64, StoreError>;
+
+    /// A page of the movies matching `query`, in its order, given `total`: how many match, as
+    /// [`Self::count_discover`] counted them, now or a little earlier (the movies function keeps
+    /// each filter's count for as long as its pages). Only the page is read; `total` becomes
+    /// the page's `total_results`, and a page past it is empty without a read.
+    async fn discover_page(
+        &self,
+        query: &DiscoverQuery,
+        page: PageRequest,
+        total: u64,
+    ) -> Result<Page<MovieSummary>, StoreError>;
+
+    /// A page of the movies matching `query`, counted now: for callers that do not keep counts.
     async fn discover(
         &self,
         query: &DiscoverQuery,
         page: PageRequest,
-    ) -> Result<Page<MovieSummary>, StoreError>;
+    ) -> Result<Page<MovieSummary>, StoreError> {
+        let total = self.count_discover(query).await?;
+        self.discover_page(query, page, total).await
+    }
 
     /// Title search, most relevant first (ties: more popular first).
     async fn search_movies(

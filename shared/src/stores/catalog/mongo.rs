@@ -574,17 +574,24 @@ impl CatalogStore for MongoCatalog {
             .transpose()
     }
 
-    async fn discover(
+    async fn count_discover(&self, query: &DiscoverQuery) -> Result<u64, StoreError> {
+        let movies = self.collection(MOVIES).await?;
+        counted(&movies, discover_filter(query)).await
+    }
+
+    async fn discover_page(
         &self,
         query: &DiscoverQuery,
         page: PageRequest,
+        total: u64,
     ) -> Result<Page<MovieSummary>, StoreError> {
+        if page.offset() >= total {
+            return Ok(Page::new(page, total, Vec::new()));
+        }
         let movies = self.collection(MOVIES).await?;
-        let filter = discover_filter(query);
-        let total = counted(&movies, filter.clone()).await?;
         let documents = collect(
             movies
-                .find(filter)
+                .find(discover_filter(query))
                 .projection(summary_projection())
                 .sort(discover_sort(query.sort))
                 .skip(page.offset())
