@@ -212,3 +212,39 @@ fn review_bodies() -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::PlannedReview;
+    use shared::recommend::decay::{weight, Window};
+
+    #[test]
+    fn trend_scores_sum_each_movies_reviews_by_age() {
+        let review = |movie, age_secs| PlannedReview {
+            movie,
+            user: 7,
+            rating: 8,
+            age_secs,
+        };
+        let plan = Plan {
+            reviews: vec![review(3, 6 * 3600), review(3, 0), review(1, 12 * 3600)],
+            histograms: vec![[0; 10]; 4],
+        };
+        let generated_at = now_micros();
+        let scores = trend_scores(&plan, generated_at);
+        let day = |movie: usize| {
+            scores[movie]
+                .day
+                .0
+                .map(|s| weight(Window::Day, s, generated_at))
+        };
+        assert!((day(3).unwrap() - 1.5).abs() < 1e-9);
+        assert!((day(1).unwrap() - 0.25).abs() < 1e-9);
+        assert_eq!(day(2), None);
+        // Written as SQL, a score reads back as the same number.
+        let score = scores[3].week.0.unwrap();
+        assert_eq!(score_sql(Some(score)).parse::<f64>().unwrap(), score);
+        assert_eq!(score_sql(None), "NULL");
+    }
+}

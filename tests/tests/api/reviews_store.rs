@@ -1055,11 +1055,12 @@ async fn mariadb_migration_sums_recent_reviews_into_trend_scores() {
         &trending(&store, Window::Day, at, 10).await,
         &[(1, decayed_sum(&recent, at, DAY_HALF_LIFE_HOURS))],
     );
-    // The 40-day-old review is in no score: deleting it leaves movie 1's as it was.
+    // The 40-day-old review is in no score (had it been, the week's weight above would be
+    // larger by 2^-22.9 ≈ 1.3e-7, past the tolerance): deleting it leaves movie 1's as it was.
     store.delete_review(ids[2], Deleter::Admin).await.unwrap();
     assert_weights(
-        &trending(&store, Window::Day, at, 10).await,
-        &[(1, decayed_sum(&recent, at, DAY_HALF_LIFE_HOURS))],
+        &trending(&store, Window::Week, at, 10).await,
+        &[(1, decayed_sum(&recent, at, WEEK_HALF_LIFE_HOURS))],
     );
     // A counted one is taken back.
     store.delete_review(ids[1], Deleter::Admin).await.unwrap();
@@ -1067,4 +1068,58 @@ async fn mariadb_migration_sums_recent_reviews_into_trend_scores() {
         &trending(&store, Window::Day, at, 10).await,
         &[(1, decayed_sum(&recent[..1], at, DAY_HALF_LIFE_HOURS))],
     );
+}
+
+/// An embedded data directory written before trend scores existed: its reviews are in no score
+/// (the bundled SQLite cannot sum them), new ones are, and deleting an old one subtracts nothing.
+#[tokio::test]
+async fn embedded_reviews_from_before_trend_scores_are_in_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.path().join("old.db"))
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let mut before_scores = sqlx::migrate!("../migrations/sqlite");
+    before_scores.migrations = before_scores
+        .migrations
+        .iter()
+        .filter(|m| m.version < 12)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before_scores.run(&pool).await.unwrap();
+    let an_hour_ago = Utc::now() - chrono::Duration::hours(1);
+    let old: i64 = sqlx::query_scalar(
+        "INSERT INTO reviews (movie_id, user_id, rating, body, created_at, updated_at) \
+         VALUES (1, ?, 8, 'then', ?, ?) RETURNING id",
+    )
+    .bind(Uuid::now_v7().hyphenated().to_string())
+    .bind(an_hour_ago)
+    .bind(an_hour_ago)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO movie_ratings (movie_id, rating_count, rating_sum, r8) VALUES (1, 1, 8, 1)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    shared::stores::embedded::migrate(&pool).await.unwrap();
+    let store = EmbeddedReviews::new(pool);
+
+    let now = Utc::now();
+    assert!(trending(&store, Window::Week, now, 10).await.is_empty());
+    let new = create(&store, &new_review(movie(1), user(), 6)).await;
+    let only_new = [(
+        1,
+        decayed_sum(&[new.review.created_at], now, DAY_HALF_LIFE_HOURS),
+    )];
+    assert_weights(&trending(&store, Window::Day, now, 10).await, &only_new);
+    let deleted = store
+        .delete_review(ReviewId::new(old).unwrap(), Deleter::Admin)
+        .await
+        .unwrap();
+    assert_eq!(deleted.rating.count, 1);
+    assert_weights(&trending(&store, Window::Day, now, 10).await, &only_new);
 }
