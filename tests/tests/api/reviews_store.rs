@@ -705,6 +705,26 @@ pub async fn mixed_burst_keeps_the_aggregate_exact(store: Arc<dyn ReviewStore>) 
     }
     assert_eq!(store.movie_rating(film).await.unwrap().count, 12 - 4 + 12);
     assert_aggregate_matches_rows(store.as_ref(), film).await;
+    // The trend scores too: one event per remaining review, at its creation or, when the burst
+    // changed its rating, at that change (the review's last update).
+    let events: Vec<DateTime<Utc>> = all_reviews(store.as_ref(), film)
+        .await
+        .iter()
+        .map(|review| {
+            let author = authors.iter().position(|a| Some(*a) == review.user_id);
+            let first_stars = (author.unwrap() % 10 + 1) as u8;
+            if review.rating.get() == first_stars {
+                review.created_at
+            } else {
+                review.updated_at
+            }
+        })
+        .collect();
+    let now = Utc::now();
+    assert_weights(
+        &trending(store.as_ref(), Window::Day, now, 10).await,
+        &[(film.get(), decayed_sum(&events, now, DAY_HALF_LIFE_HOURS))],
+    );
 }
 
 async fn embedded_store() -> (tempfile::TempDir, Arc<dyn ReviewStore>) {
