@@ -72,7 +72,7 @@ fn generate(config: &Config) -> Fallible<String> {
         if catalog_ready {
             if let Some(at) = reviews_at {
                 return Ok(format!(
-                    "data reused: catalog in {}, reviews generated {} (trending reads the last day and week before now)",
+                    "data reused: catalog in {}, reviews generated {} (trending weighs reviews by age: the activity of the last day and week before now)",
                     dir.display(),
                     at.format("%Y-%m-%d %H:%M UTC")
                 ));

@@ -1,13 +1,16 @@
 //! Generating the reviews into MariaDB: the reviews store's own schema (its migrations), the
 //! planned reviews in insertion order (oldest first, so ids grow with time as in production) by
 //! multi-row `INSERT`s, and each reviewed movie's aggregate row exactly as the store keeps it
-//! (count, sum, histogram) and per-block counts (`movie_review_blocks`), so `GET
-//! /movies/{id}/reviews` totals, ratings and numbered pages agree with the rows.
+//! (count, sum, histogram, and the trend scores of its reviews' events) and per-block counts
+//! (`movie_review_blocks`), so `GET /movies/{id}/reviews` totals, ratings and numbered pages,
+//! and trending, agree with the rows.
 
 use std::fmt::Write as _;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
+use shared::recommend::decay::TrendScores;
+use shared::stores::reviews::now_micros;
 use sqlx::{Connection, MySqlConnection};
 
 use crate::config::{Config, Sizes, MYSQL_DATABASE};
@@ -57,7 +60,8 @@ async fn create_marker_table(db: &mut MySqlConnection) -> Fallible<()> {
 /// Replaces whatever the bench's database holds with the reviews of `plan`.
 pub async fn generate(config: &Config, sizes: Sizes, plan: &Plan) -> Fallible<()> {
     let started = Instant::now();
-    let generated_at = Utc::now();
+    // Whole microseconds, as stored: the trend scores are summed from the stored times.
+    let generated_at = now_micros();
     let mut admin = MySqlConnection::connect(&config.mysql_admin_url()?).await?;
     // The bench's own database (created above by `generated_at`), never another.
     sqlx::raw_sql(&format!(
@@ -85,10 +89,10 @@ pub async fn generate(config: &Config, sizes: Sizes, plan: &Plan) -> Fallible<()
             let mut sql = String::with_capacity(chunk.len() * 220);
             sql.push_str(
                 "INSERT INTO reviews (movie_id, user_id, rating, title, body, contains_spoilers, \
-                 version, created_at, updated_at) VALUES ",
+                 version, created_at, updated_at, rated_at) VALUES ",
             );
             for (i, review) in chunk.iter().enumerate() {
-                let at = generated_at - chrono::Duration::seconds(i64::from(review.age_secs));
+                let at = written_at(generated_at, review.age_secs);
                 let at = at.format("%Y-%m-%d %H:%M:%S%.6f");
                 let body = &bodies[(review.user as usize + review.movie as usize) % BODIES];
                 let title = if review.user % 3 == 0 {
@@ -99,7 +103,7 @@ pub async fn generate(config: &Config, sizes: Sizes, plan: &Plan) -> Fallible<()
                 let separator = if i == 0 { "" } else { "," };
                 write!(
                     sql,
-                    "{separator}({},X'{}',{},{title},'{body}',{},1,'{at}','{at}')",
+                    "{separator}({},X'{}',{},{title},'{body}',{},1,'{at}','{at}','{at}')",
                     review.movie,
                     user_id(u64::from(review.user)).simple(),
                     review.rating,
@@ -142,13 +146,35 @@ pub async fn generate(config: &Config, sizes: Sizes, plan: &Plan) -> Fallible<()
     Ok(())
 }
 
+/// When a planned review `age_secs` old was written (created and rated).
+fn written_at(generated_at: DateTime<Utc>, age_secs: u32) -> DateTime<Utc> {
+    generated_at - chrono::Duration::seconds(i64::from(age_secs))
+}
+
+/// Each movie's trend scores: one event per review, at its creation (as the store adds them).
+fn trend_scores(plan: &Plan, generated_at: DateTime<Utc>) -> Vec<TrendScores> {
+    let mut scores = vec![TrendScores::default(); plan.histograms.len()];
+    for review in &plan.reviews {
+        if let Some(movie) = scores.get_mut(review.movie as usize) {
+            *movie = movie.with_event(written_at(generated_at, review.age_secs));
+        }
+    }
+    scores
+}
+
+/// A score as SQL: a float literal, or NULL.
+fn score_sql(score: Option<f64>) -> String {
+    score.map_or_else(|| "NULL".into(), |score| format!("{score:e}"))
+}
+
 /// One `movie_ratings` row per reviewed movie, as the store's writes leave it.
 async fn write_aggregates(
     db: &mut MySqlConnection,
     plan: &Plan,
-    at: DateTime<Utc>,
+    generated_at: DateTime<Utc>,
 ) -> Fallible<()> {
-    let at = at.format("%Y-%m-%d %H:%M:%S%.6f");
+    let trends = trend_scores(plan, generated_at);
+    let at = generated_at.format("%Y-%m-%d %H:%M:%S%.6f");
     let rows: Vec<(usize, &[u32; 10])> = plan
         .histograms
         .iter()
@@ -159,16 +185,19 @@ async fn write_aggregates(
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let mut sql = String::from(
             "INSERT INTO movie_ratings (movie_id, rating_count, rating_sum, r1, r2, r3, r4, r5, \
-             r6, r7, r8, r9, r10, revision, updated_at) VALUES ",
+             r6, r7, r8, r9, r10, revision, updated_at, trend_day, trend_week) VALUES ",
         );
         for (i, (movie, histogram)) in chunk.iter().enumerate() {
             let (count, sum) = crate::plan::count_and_sum(histogram);
             let columns: Vec<String> = histogram.iter().map(u32::to_string).collect();
+            let trend = trends.get(*movie).copied().unwrap_or_default();
             let separator = if i == 0 { "" } else { "," };
             write!(
                 sql,
-                "{separator}({movie},{count},{sum},{},{count},'{at}')",
-                columns.join(",")
+                "{separator}({movie},{count},{sum},{},{count},'{at}',{},{})",
+                columns.join(","),
+                score_sql(trend.day.0),
+                score_sql(trend.week.0),
             )?;
         }
         sqlx::raw_sql(&sql).execute(&mut *tx).await?;
@@ -191,4 +220,40 @@ fn review_bodies() -> Vec<String> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::PlannedReview;
+    use shared::recommend::decay::{weight, Window};
+
+    #[test]
+    fn trend_scores_sum_each_movies_reviews_by_age() {
+        let review = |movie, age_secs| PlannedReview {
+            movie,
+            user: 7,
+            rating: 8,
+            age_secs,
+        };
+        let plan = Plan {
+            reviews: vec![review(3, 6 * 3600), review(3, 0), review(1, 12 * 3600)],
+            histograms: vec![[0; 10]; 4],
+        };
+        let generated_at = now_micros();
+        let scores = trend_scores(&plan, generated_at);
+        let day = |movie: usize| {
+            scores[movie]
+                .day
+                .0
+                .map(|s| weight(Window::Day, s, generated_at))
+        };
+        assert!((day(3).unwrap() - 1.5).abs() < 1e-9);
+        assert!((day(1).unwrap() - 0.25).abs() < 1e-9);
+        assert_eq!(day(2), None);
+        // Written as SQL, a score reads back as the same number.
+        let score = scores[3].week.0.unwrap();
+        assert_eq!(score_sql(Some(score)).parse::<f64>().unwrap(), score);
+        assert_eq!(score_sql(None), "NULL");
+    }
 }

@@ -91,12 +91,5 @@ pub async fn trending(
         crate::params::Window::Day => Window::Day,
         crate::params::Window::Week => Window::Week,
     };
-    trending_page(
-        state.cache(),
-        state.catalog()?,
-        state.reviews()?,
-        window,
-        page,
-    )
-    .await
+    trending_page(state.catalog()?, state.reviews()?, window, page).await
 }

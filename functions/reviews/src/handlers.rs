@@ -21,7 +21,6 @@ use crate::preconditions::{etag, IfMatch};
 use crate::query::{MovieReviewsParams, MovieReviewsWanted, UserReviewsParams};
 use crate::views::{Authors, MovieRatingView, MovieReviewsPage, ReviewView};
 use shared::http::PathId;
-use shared::recommend::trending;
 
 /// Review writes (create, edit, delete) per user and hour.
 pub const REVIEW_WRITES: RateLimit = RateLimit::new("review_write", 30, Duration::from_secs(3600));
@@ -148,8 +147,6 @@ pub async fn create_review(
     freshness
         .after_write(&state, movie, written.rating, Some(author))
         .await;
-    let review = &written.review;
-    trending::record(state.cache(), movie, review.id, review.updated_at).await;
     let authors = Authors::of(&state, std::slice::from_ref(&written.review)).await;
     let view = authors.view(written.review);
     let mut headers = rate_limit::headers(&limit);
@@ -243,8 +240,6 @@ pub async fn update_review(
                 Some(author),
             )
             .await;
-        let review = &written.review;
-        trending::record(state.cache(), review.movie_id, review.id, review.updated_at).await;
     }
     let view = Authors::of(&state, std::slice::from_ref(&written.review))
         .await
@@ -298,7 +293,6 @@ pub async fn delete_review(
             written.review.user_id,
         )
         .await;
-    trending::forget(state.cache(), written.review.movie_id, written.review.id).await;
     Ok((StatusCode::NO_CONTENT, rate_limit::headers(&limit)).into_response())
 }
 

@@ -10,7 +10,6 @@
 mod counters;
 mod keys;
 mod memory;
-mod ranking;
 mod redis_backend;
 mod sqlite_backend;
 
@@ -25,7 +24,6 @@ use serde::Serialize;
 pub use counters::key_digest;
 pub use keys::{kind, DETAILS_VARIANTS};
 pub use memory::MemoryCache;
-pub use ranking::Rankings;
 pub use redis_backend::RedisCache;
 pub use sqlite_backend::SqliteCache;
 
@@ -74,10 +72,6 @@ pub trait CacheBackend: Send + Sync {
         window: Duration,
     ) -> Result<(i64, Duration), CacheError>;
     async fn ping(&self) -> Result<(), CacheError>;
-    /// The Redis connection behind the backend, for sorted sets ([`Rankings`]); `None` elsewhere.
-    fn redis(&self) -> Option<redis::aio::ConnectionManager> {
-        None
-    }
 }
 
 /// Whether a read may be answered from this container's near tier.

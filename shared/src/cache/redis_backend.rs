@@ -30,11 +30,6 @@ impl RedisCache {
             .map_err(|e| CacheError(e.to_string()))?;
         Ok(Self { connection })
     }
-
-    /// The connection, for features that need Redis data types (sorted sets for trending).
-    pub fn connection(&self) -> ConnectionManager {
-        self.connection.clone()
-    }
 }
 
 fn err(error: redis::RedisError) -> CacheError {
@@ -59,10 +54,6 @@ where
 
 #[async_trait::async_trait]
 impl CacheBackend for RedisCache {
-    fn redis(&self) -> Option<ConnectionManager> {
-        Some(self.connection.clone())
-    }
-
     async fn get(&self, key: &str) -> Result<Option<Bytes>, CacheError> {
         let value: Option<Vec<u8>> = once_more_if_dropped(|| {
             let mut conn = self.connection.clone();

@@ -1,6 +1,7 @@
 //! Similar movies, personal recommendations and trending: the rankings, scored in memory over
-//! candidates read in bulk, and the Redis sorted sets that feed trending.
+//! candidates read in bulk, and the decayed activity scores trending ranks by.
 
+pub mod decay;
 mod features;
 pub mod personal;
 pub mod similarity;

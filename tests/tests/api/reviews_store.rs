@@ -4,13 +4,15 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use futures::future::join_all;
 use movieverse_tests::services::TestMySql;
 use shared::domain::{MovieId, UserId};
 use shared::http::PageRequest;
+use shared::recommend::trending::Window;
 use shared::stores::reviews::{
     CreateOutcome, Deleter, EmbeddedReviews, MySqlReviews, NewReview, Rating, RatingAggregate,
-    Review, ReviewBody, ReviewCursor, ReviewPatch, ReviewSort, ReviewTitle, Written,
+    Review, ReviewBody, ReviewCursor, ReviewId, ReviewPatch, ReviewSort, ReviewTitle, Written,
 };
 use shared::stores::{ReviewStore, StoreError};
 use uuid::Uuid;
@@ -403,28 +405,170 @@ pub async fn anonymising_keeps_reviews_and_aggregates(store: &dyn ReviewStore) {
     assert!(matches!(edit, Err(StoreError::NotFound(_))), "{edit:?}");
 }
 
-pub async fn recent_activity_ranks_movies_by_reviews(store: &dyn ReviewStore) {
-    let before = chrono::Utc::now() - chrono::Duration::seconds(5);
-    for stars in [10, 7, 4] {
-        create(store, &new_review(movie(1600), user(), stars)).await;
+/// What events at `times` weigh at `now` when they halve every `half_life_hours`: the sum
+/// trending's scores must give, computed here from the times alone.
+fn decayed_sum(times: &[DateTime<Utc>], now: DateTime<Utc>, half_life_hours: f64) -> f64 {
+    let half_life_micros = half_life_hours * 3_600_000_000.0;
+    times
+        .iter()
+        .map(|at| ((*at - now).num_microseconds().unwrap() as f64 / half_life_micros).exp2())
+        .sum()
+}
+
+const DAY_HALF_LIFE_HOURS: f64 = 6.0;
+const WEEK_HALF_LIFE_HOURS: f64 = 42.0;
+
+/// The store's trending activity at `now`, as (movie, weight) pairs, most active first.
+async fn trending(
+    store: &dyn ReviewStore,
+    window: Window,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> Vec<(i64, f64)> {
+    store
+        .trending_activity(window, now, limit)
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| (a.movie_id.get(), a.weight))
+        .collect()
+}
+
+fn assert_weights(found: &[(i64, f64)], expected: &[(i64, f64)]) {
+    let ids: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
+    let wanted: Vec<i64> = expected.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, wanted, "{found:?}");
+    for ((_, got), (id, want)) in found.iter().zip(expected) {
+        assert!(
+            (got - want).abs() <= 1e-9 * want,
+            "movie {id}: weight {got}, expected {want}"
+        );
     }
-    create(store, &new_review(movie(1601), user(), 9)).await;
+}
+
+/// Trending activity: each review event (creation, rating change) weighs 1 when written and
+/// halves every quarter of the window; a deleted review takes its event back; text edits move
+/// nothing; a movie counts while its activity is at least 1/16.
+pub async fn trending_activity_weighs_review_events(store: &dyn ReviewStore) {
+    let (day, week) = (DAY_HALF_LIFE_HOURS, WEEK_HALF_LIFE_HOURS);
+    let mut busy = Vec::new();
+    for stars in [10, 7, 4] {
+        busy.push(create(store, &new_review(movie(1600), user(), stars)).await);
+    }
+    let quiet = create(store, &new_review(movie(1601), user(), 9)).await;
     let gone = create(store, &new_review(movie(1602), user(), 2)).await;
     store
         .delete_review(gone.review.id, Deleter::Admin)
         .await
         .unwrap();
+    let mut busy_times: Vec<DateTime<Utc>> = busy.iter().map(|w| w.review.created_at).collect();
+    let quiet_times = [quiet.review.created_at];
 
-    let activity = store.recent_activity(before, 10).await.unwrap();
-    let ranked: Vec<(i64, u64)> = activity
+    let now = Utc::now();
+    for (window, half_life) in [(Window::Day, day), (Window::Week, week)] {
+        assert_weights(
+            &trending(store, window, now, 10).await,
+            &[
+                (1600, decayed_sum(&busy_times, now, half_life)),
+                (1601, decayed_sum(&quiet_times, now, half_life)),
+            ],
+        );
+    }
+    assert_eq!(trending(store, Window::Day, now, 1).await.len(), 1);
+    // The deleted review's movie has no score left at all: not even a read a month earlier
+    // (where any leftover would weigh thousands) finds it.
+    let month_before = now - chrono::Duration::days(30);
+    let ids: Vec<i64> = trending(store, Window::Week, month_before, 10)
+        .await
         .iter()
-        .map(|a| (a.movie_id.get(), a.reviews))
+        .map(|(id, _)| *id)
         .collect();
-    assert_eq!(ranked, [(1600, 3), (1601, 1)]);
-    assert!((activity[0].average - 7.0).abs() < f64::EPSILON);
-    assert_eq!(store.recent_activity(before, 1).await.unwrap().len(), 1);
-    let later = chrono::Utc::now() + chrono::Duration::seconds(60);
-    assert!(store.recent_activity(later, 10).await.unwrap().is_empty());
+    assert_eq!(ids, [1600, 1601]);
+
+    // A rating change re-times its event: it now happened at the change. (A pause first, so the
+    // change is measurably later than the creation.)
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let rerated = store
+        .update_review(
+            busy[0].review.id,
+            busy[0].review.user_id.unwrap(),
+            None,
+            &ReviewPatch {
+                rating: Some(rating(3)),
+                ..ReviewPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let unmoved = busy_times.clone();
+    busy_times[0] = rerated.review.updated_at;
+    let now = Utc::now();
+    let busy_weight = decayed_sum(&busy_times, now, day);
+    // What the assertions below tell apart: the re-timed sum and the sum without re-timing.
+    assert!(busy_weight - decayed_sum(&unmoved, now, day) > 1e-7 * busy_weight);
+    let quiet_weight = decayed_sum(&quiet_times, now, day);
+    let expected = [(1600, busy_weight), (1601, quiet_weight)];
+    assert_weights(&trending(store, Window::Day, now, 10).await, &expected);
+
+    // A text-only edit moves no event.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    store
+        .update_review(
+            busy[1].review.id,
+            busy[1].review.user_id.unwrap(),
+            None,
+            &ReviewPatch {
+                body: Some(ReviewBody::parse("second thoughts, same stars".into()).unwrap()),
+                ..ReviewPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_weights(&trending(store, Window::Day, now, 10).await, &expected);
+
+    // Deleting the re-rated review takes its event (at its new time) back.
+    store
+        .delete_review(rerated.review.id, Deleter::Admin)
+        .await
+        .unwrap();
+    let left = &busy_times[1..];
+    assert_weights(
+        &trending(store, Window::Day, now, 10).await,
+        &[(1600, decayed_sum(left, now, day)), (1601, quiet_weight)],
+    );
+
+    // Scores decay: a half-life later every weight has halved.
+    let later = now + chrono::Duration::hours(6);
+    assert_weights(
+        &trending(store, Window::Day, later, 10).await,
+        &[
+            (1600, decayed_sum(left, now, day) / 2.0),
+            (1601, quiet_weight / 2.0),
+        ],
+    );
+    let later = now + chrono::Duration::hours(42);
+    let found = trending(store, Window::Week, later, 10).await;
+    assert_weights(
+        &found,
+        &[
+            (1600, decayed_sum(left, now, week) / 2.0),
+            (1601, decayed_sum(&quiet_times, now, week) / 2.0),
+        ],
+    );
+    // And fall below the floor (1/16): 26 h on, 1601's one event weighs 2^(-26/6) ≈ 0.05 and is
+    // gone, 1600's two weigh ≈ 0.1 and stay; the same a week (and 4 h) on in the week window.
+    let floor = 1.0 / 16.0;
+    for (window, half_life, hours) in [(Window::Day, day, 26), (Window::Week, week, 7 * 24 + 4)] {
+        let past = now + chrono::Duration::hours(hours);
+        assert!(decayed_sum(&quiet_times, past, half_life) < floor);
+        assert!(decayed_sum(left, past, half_life) > floor);
+        let ids: Vec<i64> = trending(store, window, past, 10)
+            .await
+            .iter()
+            .map(|(id, _)| *id)
+            .collect();
+        assert_eq!(ids, [1600], "{window:?}");
+    }
 }
 
 /// 50 users review one movie at once: every rating counts, exactly once.
@@ -561,6 +705,26 @@ pub async fn mixed_burst_keeps_the_aggregate_exact(store: Arc<dyn ReviewStore>) 
     }
     assert_eq!(store.movie_rating(film).await.unwrap().count, 12 - 4 + 12);
     assert_aggregate_matches_rows(store.as_ref(), film).await;
+    // The trend scores too: one event per remaining review, at its creation or, when the burst
+    // changed its rating, at that change (the review's last update).
+    let events: Vec<DateTime<Utc>> = all_reviews(store.as_ref(), film)
+        .await
+        .iter()
+        .map(|review| {
+            let author = authors.iter().position(|a| Some(*a) == review.user_id);
+            let first_stars = (author.unwrap() % 10 + 1) as u8;
+            if review.rating.get() == first_stars {
+                review.created_at
+            } else {
+                review.updated_at
+            }
+        })
+        .collect();
+    let now = Utc::now();
+    assert_weights(
+        &trending(store.as_ref(), Window::Day, now, 10).await,
+        &[(film.get(), decayed_sum(&events, now, DAY_HALF_LIFE_HOURS))],
+    );
 }
 
 async fn embedded_store() -> (tempfile::TempDir, Arc<dyn ReviewStore>) {
@@ -623,7 +787,7 @@ contract!(
         edits_check_author_and_version, deletes_uncount_the_rating, lists_sort_and_page,
         cursors_walk_every_order_to_its_end,
         user_reviews_are_newest_first, anonymising_keeps_reviews_and_aggregates,
-        recent_activity_ranks_movies_by_reviews;
+        trending_activity_weighs_review_events;
     shared: concurrent_creates_are_all_counted, concurrent_duplicates_create_one,
         concurrent_edits_of_one_version, mixed_burst_keeps_the_aggregate_exact
 );
@@ -977,4 +1141,133 @@ async fn sqlite_keyset_pages_read_a_range_of_their_index() {
             "{sql} sorts rows: {details:?}"
         );
     }
+}
+
+/// A MariaDB database written before trend scores existed gains them when migrated: the reviews
+/// of the last four weeks are summed into their movies' scores and count as events, older ones
+/// are in no score (deleting one subtracts nothing).
+#[tokio::test]
+async fn mariadb_migration_sums_recent_reviews_into_trend_scores() {
+    let Some(my) = TestMySql::create().await else {
+        return;
+    };
+    let pool = shared::state::mysql_pool(&my.url).unwrap();
+    let mut before_scores = sqlx::migrate!("../migrations/mysql");
+    before_scores.migrations = before_scores
+        .migrations
+        .iter()
+        .filter(|m| m.version < 3)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before_scores.run(&pool).await.unwrap();
+    let now = shared::stores::reviews::now_micros();
+    // Movie 1: reviewed 1 h and 7 h ago, and 40 days ago; movie 2: 60 days ago only.
+    let reviews = [(1, 1), (1, 7), (1, 40 * 24), (2, 60 * 24)];
+    let mut ids = Vec::new();
+    for (movie_id, hours_ago) in reviews {
+        let at = (now - chrono::Duration::hours(hours_ago)).naive_utc();
+        let inserted = sqlx::query(
+            "INSERT INTO reviews (movie_id, user_id, rating, body, created_at, updated_at) \
+             VALUES (?, ?, 8, 'then', ?, ?)",
+        )
+        .bind(movie_id)
+        .bind(Uuid::now_v7())
+        .bind(at)
+        .bind(at)
+        .execute(&pool)
+        .await
+        .unwrap();
+        ids.push(ReviewId::new(inserted.last_insert_id() as i64).unwrap());
+    }
+    sqlx::query(
+        "INSERT INTO movie_ratings (movie_id, rating_count, rating_sum, r8) \
+         VALUES (1, 3, 24, 3), (2, 1, 8, 1)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    shared::migrate::mysql(&pool).await.unwrap();
+    let store = MySqlReviews::new(pool);
+
+    let recent = [
+        now - chrono::Duration::hours(1),
+        now - chrono::Duration::hours(7),
+    ];
+    let at = Utc::now();
+    assert_weights(
+        &trending(&store, Window::Week, at, 10).await,
+        &[(1, decayed_sum(&recent, at, WEEK_HALF_LIFE_HOURS))],
+    );
+    assert_weights(
+        &trending(&store, Window::Day, at, 10).await,
+        &[(1, decayed_sum(&recent, at, DAY_HALF_LIFE_HOURS))],
+    );
+    // The 40-day-old review is in no score (had it been, the week's weight above would be
+    // larger by 2^-22.9 ≈ 1.3e-7, past the tolerance): deleting it leaves movie 1's as it was.
+    store.delete_review(ids[2], Deleter::Admin).await.unwrap();
+    assert_weights(
+        &trending(&store, Window::Week, at, 10).await,
+        &[(1, decayed_sum(&recent, at, WEEK_HALF_LIFE_HOURS))],
+    );
+    // A counted one is taken back.
+    store.delete_review(ids[1], Deleter::Admin).await.unwrap();
+    assert_weights(
+        &trending(&store, Window::Day, at, 10).await,
+        &[(1, decayed_sum(&recent[..1], at, DAY_HALF_LIFE_HOURS))],
+    );
+}
+
+/// An embedded data directory written before trend scores existed: its reviews are in no score
+/// (the bundled SQLite cannot sum them), new ones are, and deleting an old one subtracts nothing.
+#[tokio::test]
+async fn embedded_reviews_from_before_trend_scores_are_in_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.path().join("old.db"))
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let mut before_scores = sqlx::migrate!("../migrations/sqlite");
+    before_scores.migrations = before_scores
+        .migrations
+        .iter()
+        .filter(|m| m.version < 12)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before_scores.run(&pool).await.unwrap();
+    let an_hour_ago = Utc::now() - chrono::Duration::hours(1);
+    let old: i64 = sqlx::query_scalar(
+        "INSERT INTO reviews (movie_id, user_id, rating, body, created_at, updated_at) \
+         VALUES (1, ?, 8, 'then', ?, ?) RETURNING id",
+    )
+    .bind(Uuid::now_v7().hyphenated().to_string())
+    .bind(an_hour_ago)
+    .bind(an_hour_ago)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO movie_ratings (movie_id, rating_count, rating_sum, r8) VALUES (1, 1, 8, 1)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    shared::stores::embedded::migrate(&pool).await.unwrap();
+    let store = EmbeddedReviews::new(pool);
+
+    let now = Utc::now();
+    assert!(trending(&store, Window::Week, now, 10).await.is_empty());
+    let new = create(&store, &new_review(movie(1), user(), 6)).await;
+    let only_new = [(
+        1,
+        decayed_sum(&[new.review.created_at], now, DAY_HALF_LIFE_HOURS),
+    )];
+    assert_weights(&trending(&store, Window::Day, now, 10).await, &only_new);
+    let deleted = store
+        .delete_review(ReviewId::new(old).unwrap(), Deleter::Admin)
+        .await
+        .unwrap();
+    assert_eq!(deleted.rating.count, 1);
+    assert_weights(&trending(&store, Window::Day, now, 10).await, &only_new);
 }

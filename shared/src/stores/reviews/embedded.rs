@@ -12,15 +12,16 @@ use super::blocks::{block_of, page_start};
 use super::cursor::{ReviewCursor, Slice};
 use super::model::{
     now_micros, CreateOutcome, MovieActivity, NewReview, RatingAggregate, Review, ReviewId,
-    ReviewPage, ReviewPatch, ReviewSort, Written, ACTIVITY_SQL, AGGREGATE_COLUMNS,
-    HISTOGRAM_COLUMNS,
+    ReviewPage, ReviewPatch, ReviewSort, Written, AGGREGATE_COLUMNS, HISTOGRAM_COLUMNS,
 };
 use super::row::{RawReview, REVIEW_COLUMNS};
+use super::trend::{self, RatingEvent, TREND_COLUMNS};
 use super::{
     aggregate_change, block_counts, Deleter, Rating, ReviewStore, BLOCK_COUNTS, UNCOUNT_IN_BLOCK,
 };
 use crate::domain::{MovieId, UserId};
 use crate::http::PageRequest;
+use crate::recommend::decay::{self, Window};
 use crate::stores::StoreError;
 
 const STORE: &str = "reviews";
@@ -89,13 +90,26 @@ async fn read_aggregate(
     aggregate_from_row(movie, &row)
 }
 
+/// Moves `removed`'s rating and event out of the movie's row and `added`'s in. The transaction
+/// holds SQLite's write lock (`BEGIN IMMEDIATE`), so the scores read here cannot change before
+/// they are written back.
 async fn change_aggregate(
     tx: &mut Transaction<'_, Sqlite>,
     movie: MovieId,
-    removed: Option<Rating>,
-    added: Option<Rating>,
+    removed: Option<RatingEvent>,
+    added: Option<RatingEvent>,
 ) -> Result<(), StoreError> {
-    sqlx::query(&aggregate_change(removed, added))
+    let sql = format!("SELECT {TREND_COLUMNS} FROM movie_ratings WHERE movie_id = ?");
+    let (day, week): (Option<f64>, Option<f64>) = sqlx::query_as(&sql)
+        .bind(movie.get())
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db)?;
+    let scores = trend::moved(trend::scores_from_columns(day, week), removed, added);
+    let rating = |event: Option<RatingEvent>| event.map(|e| e.rating);
+    sqlx::query(&aggregate_change(rating(removed), rating(added)))
+        .bind(scores.day.0)
+        .bind(scores.week.0)
         .bind(now_micros())
         .bind(movie.get())
         .execute(&mut **tx)
@@ -138,17 +152,26 @@ async fn recount_block(
     Ok(())
 }
 
+/// The review and its rating event (see `trend.rs`).
 async fn review_in(
     tx: &mut Transaction<'_, Sqlite>,
     id: ReviewId,
-) -> Result<Option<Review>, StoreError> {
-    let sql = format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?");
-    let row = sqlx::query(&sql)
+) -> Result<Option<(Review, RatingEvent)>, StoreError> {
+    let sql = format!("SELECT {REVIEW_COLUMNS}, rated_at FROM reviews WHERE id = ?");
+    let Some(row) = sqlx::query(&sql)
         .bind(id.get())
         .fetch_optional(&mut **tx)
         .await
-        .map_err(db)?;
-    row.as_ref().map(review_from_row).transpose()
+        .map_err(db)?
+    else {
+        return Ok(None);
+    };
+    let review = review_from_row(&row)?;
+    let event = RatingEvent {
+        rating: review.rating,
+        at: row.try_get("rated_at").map_err(db)?,
+    };
+    Ok(Some((review, event)))
 }
 
 impl EmbeddedReviews {
@@ -258,7 +281,8 @@ impl ReviewStore for EmbeddedReviews {
         let now = now_micros();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO reviews (movie_id, user_id, rating, title, body, contains_spoilers, \
-             version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+             version, created_at, updated_at, rated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) \
+             RETURNING id",
         )
         .bind(movie.get())
         .bind(&user)
@@ -268,12 +292,17 @@ impl ReviewStore for EmbeddedReviews {
         .bind(review.contains_spoilers)
         .bind(now)
         .bind(now)
+        .bind(now)
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
         let id =
             ReviewId::new(id).ok_or_else(|| StoreError::Internal("bad id for a review".into()))?;
-        change_aggregate(&mut tx, movie, None, Some(review.rating)).await?;
+        let event = RatingEvent {
+            rating: review.rating,
+            at: Some(now),
+        };
+        change_aggregate(&mut tx, movie, None, Some(event)).await?;
         recount_block(&mut tx, movie, id, None, Some(review.rating)).await?;
         let rating = read_aggregate(&mut tx, movie).await?;
         tx.commit().await.map_err(db)?;
@@ -312,23 +341,25 @@ impl ReviewStore for EmbeddedReviews {
         patch: &ReviewPatch,
     ) -> Result<Written, StoreError> {
         let mut tx = self.write_transaction().await?;
-        let current = review_in(&mut tx, id)
+        let (current, event) = review_in(&mut tx, id)
             .await?
-            .filter(|r| r.user_id == Some(author))
+            .filter(|(r, _)| r.user_id == Some(author))
             .ok_or_else(|| StoreError::NotFound("review".into()))?;
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(StoreError::VersionMismatch);
         }
         let updated = current.patched(patch);
+        let rerated = event.re_rated(updated.rating, updated.updated_at);
         sqlx::query(
             "UPDATE reviews SET rating = ?, title = ?, body = ?, contains_spoilers = ?, \
-             version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+             version = version + 1, updated_at = ?, rated_at = ? WHERE id = ? AND version = ?",
         )
         .bind(i64::from(updated.rating.get()))
         .bind(updated.title.as_deref())
         .bind(updated.body.as_str())
         .bind(updated.contains_spoilers)
         .bind(updated.updated_at)
+        .bind(rerated.at)
         .bind(id.get())
         .bind(i64::try_from(current.version).unwrap_or(i64::MAX))
         .execute(&mut *tx)
@@ -336,7 +367,7 @@ impl ReviewStore for EmbeddedReviews {
         .map_err(db)?;
         let movie = current.movie_id;
         if updated.rating != current.rating {
-            change_aggregate(&mut tx, movie, Some(current.rating), Some(updated.rating)).await?;
+            change_aggregate(&mut tx, movie, Some(event), Some(rerated)).await?;
             recount_block(
                 &mut tx,
                 movie,
@@ -356,9 +387,9 @@ impl ReviewStore for EmbeddedReviews {
 
     async fn delete_review(&self, id: ReviewId, by: Deleter) -> Result<Written, StoreError> {
         let mut tx = self.write_transaction().await?;
-        let current = review_in(&mut tx, id)
+        let (current, event) = review_in(&mut tx, id)
             .await?
-            .filter(|r| match by {
+            .filter(|(r, _)| match by {
                 Deleter::Admin => true,
                 Deleter::Author(user) => r.user_id == Some(user),
             })
@@ -369,7 +400,7 @@ impl ReviewStore for EmbeddedReviews {
             .await
             .map_err(db)?;
         let movie = current.movie_id;
-        change_aggregate(&mut tx, movie, Some(current.rating), None).await?;
+        change_aggregate(&mut tx, movie, Some(event), None).await?;
         recount_block(&mut tx, movie, id, Some(current.rating), None).await?;
         let rating = read_aggregate(&mut tx, movie).await?;
         tx.commit().await.map_err(db)?;
@@ -458,23 +489,19 @@ impl ReviewStore for EmbeddedReviews {
         }
     }
 
-    async fn recent_activity(
+    async fn trending_activity(
         &self,
-        since: chrono::DateTime<chrono::Utc>,
+        window: Window,
+        now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<MovieActivity>, StoreError> {
-        // SQLite has no SIGNED type; an INTEGER cast is the same thing.
-        let sql = ACTIVITY_SQL.replace("AS SIGNED", "AS INTEGER");
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&sql)
-            .bind(since)
+        let rows: Vec<(i64, f64)> = sqlx::query_as(&trend::trending_sql(window))
+            .bind(decay::floor(window, now))
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(movie, reviews, sum)| MovieActivity::from_columns(movie, reviews, sum))
-            .collect())
+        Ok(trend::activity_from_rows(window, now, rows))
     }
 
     async fn anonymise_user(&self, user: UserId) -> Result<(), StoreError> {

@@ -2,7 +2,8 @@
 //!
 //! Every write changes `reviews` and the movie's row of `movie_ratings` in one transaction, so the
 //! aggregate always equals what the reviews table says. Writers of one movie serialize on its
-//! aggregate row (locked first, always), which also rules out deadlocks between them.
+//! aggregate row (locked first, always), which also rules out deadlocks between them. The same
+//! row keeps the movie's trend scores (`trend.rs`), moved by the same writes.
 
 mod blocks;
 mod cursor;
@@ -10,6 +11,7 @@ mod embedded;
 mod model;
 mod mysql;
 mod row;
+mod trend;
 
 pub use cursor::{ReviewCursor, MAX_CURSOR_ID_DIGITS};
 pub use embedded::EmbeddedReviews;
@@ -23,6 +25,7 @@ pub use mysql::MySqlReviews;
 use super::StoreError;
 use crate::domain::{MovieId, UserId};
 use crate::http::PageRequest;
+use crate::recommend::decay::Window;
 
 /// Who is deleting a review: its author (only their own) or an admin (any).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,11 +83,15 @@ pub trait ReviewStore: Send + Sync {
     /// The movie's aggregate (empty for a movie nobody reviewed).
     async fn movie_rating(&self, movie: MovieId) -> Result<RatingAggregate, StoreError>;
 
-    /// The movies reviewed most since `since`, most reviews first, at most `limit` of them
-    /// (trending: "most reviewed and rated in the window").
-    async fn recent_activity(
+    /// The movies most active in `window` at `now`, most active first, at most `limit` of them
+    /// (trending: "most reviewed and rated lately"), from the scores every write keeps. Events
+    /// fade rather than leave: a movie counts while its activity is at least 1/16, one event a
+    /// whole window old ([`crate::recommend::decay::FLOOR_HALVINGS`]); this floor is the window's
+    /// cut-off.
+    async fn trending_activity(
         &self,
-        since: chrono::DateTime<chrono::Utc>,
+        window: Window,
+        now: chrono::DateTime<chrono::Utc>,
         limit: u32,
     ) -> Result<Vec<MovieActivity>, StoreError>;
 
@@ -122,8 +129,9 @@ fn histogram_column(rating: Rating) -> &'static str {
     model::HISTOGRAM_COLUMNS[rating.index()]
 }
 
-/// `SET` clause moving one rating between histogram slots (or adding/removing one).
-/// Built only from fixed column names and numbers, never from request text.
+/// `SET` clause moving one rating between histogram slots (or adding/removing one). Binds: the
+/// new trend scores (day, week), the update time, the movie. Built only from fixed column names
+/// and numbers, never from request text.
 fn aggregate_change(removed: Option<Rating>, added: Option<Rating>) -> String {
     let mut parts = Vec::new();
     let mut count_delta = 0i64;
@@ -148,6 +156,7 @@ fn aggregate_change(removed: Option<Rating>, added: Option<Rating>) -> String {
     parts.push(format!("rating_count = rating_count + ({count_delta})"));
     parts.push(format!("rating_sum = rating_sum + ({sum_delta})"));
     parts.push("revision = revision + 1".into());
+    parts.push("trend_day = ?, trend_week = ?".into());
     parts.push("updated_at = ?".into());
     format!(
         "UPDATE movie_ratings SET {} WHERE movie_id = ?",
@@ -168,8 +177,8 @@ mod tests {
         assert_eq!(
             aggregate_change(None, Some(rating(7))),
             "UPDATE movie_ratings SET r7 = r7 + 1, rating_count = rating_count + (1), \
-             rating_sum = rating_sum + (7), revision = revision + 1, updated_at = ? \
-             WHERE movie_id = ?"
+             rating_sum = rating_sum + (7), revision = revision + 1, trend_day = ?, \
+             trend_week = ?, updated_at = ? WHERE movie_id = ?"
         );
         let moved = aggregate_change(Some(rating(3)), Some(rating(9)));
         assert!(moved.contains("r3 = r3 - 1") && moved.contains("r9 = r9 + 1"));

@@ -339,34 +339,13 @@ pub enum CreateOutcome {
     Duplicate(ReviewId),
 }
 
-/// How much a movie was reviewed in a time window (what trending blends with popularity).
+/// How active a movie is in a trending window: its reviews' events (creations and rating
+/// changes) weighed by age, a fresh one 1, halving every quarter of the window.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MovieActivity {
     pub movie_id: MovieId,
-    /// Reviews written in the window (still present).
-    pub reviews: u64,
-    /// Mean rating of those reviews.
-    pub average: f64,
+    pub weight: f64,
 }
-
-impl MovieActivity {
-    pub fn from_columns(movie_id: i64, reviews: i64, sum: i64) -> Option<Self> {
-        let reviews = u64::try_from(reviews).ok().filter(|n| *n > 0)?;
-        let sum = u64::try_from(sum).ok()?;
-        #[allow(clippy::cast_precision_loss)] // counts and sums stay far below 2^52
-        let average = sum as f64 / reviews as f64;
-        Some(Self {
-            movie_id: MovieId::new(movie_id)?,
-            reviews,
-            average,
-        })
-    }
-}
-
-/// The activity query of both adapters: served by the `reviews_recent` index alone.
-pub const ACTIVITY_SQL: &str = "SELECT movie_id, COUNT(*) AS reviews, \
-     CAST(SUM(rating) AS SIGNED) AS rating_sum FROM reviews WHERE created_at >= ? \
-     GROUP BY movie_id ORDER BY reviews DESC, movie_id ASC LIMIT ?";
 
 /// A page of reviews and the total number matching.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,14 +15,16 @@ use super::blocks::{block_of, page_start};
 use super::cursor::{ReviewCursor, Slice};
 use super::model::{
     now_micros, CreateOutcome, MovieActivity, NewReview, RatingAggregate, Review, ReviewId,
-    ReviewPage, ReviewPatch, ReviewSort, Written, ACTIVITY_SQL, AGGREGATE_COLUMNS,
+    ReviewPage, ReviewPatch, ReviewSort, Written, AGGREGATE_COLUMNS,
 };
 use super::row::{RawReview, REVIEW_COLUMNS};
+use super::trend::{self, RatingEvent, TREND_COLUMNS};
 use super::{
     aggregate_change, block_counts, Deleter, Rating, ReviewStore, BLOCK_COUNTS, UNCOUNT_IN_BLOCK,
 };
 use crate::domain::{MovieId, UserId};
 use crate::http::PageRequest;
+use crate::recommend::decay::{self, TrendScores, Window};
 use crate::stores::reconnect::read_retrying;
 use crate::stores::StoreError;
 
@@ -128,19 +130,19 @@ fn aggregate_from_row(movie: MovieId, row: &MySqlRow) -> Result<RatingAggregate,
     )
 }
 
-/// Locks the movie's aggregate row for the rest of the transaction and returns it.
+/// Locks the movie's aggregate row for the rest of the transaction and returns its trend
+/// scores, which the write then moves.
 async fn lock_aggregate(
     tx: &mut Transaction<'_, MySql>,
     movie: MovieId,
-) -> Result<RatingAggregate, Stop> {
-    let sql =
-        format!("SELECT {AGGREGATE_COLUMNS} FROM movie_ratings WHERE movie_id = ? FOR UPDATE");
-    let row = sqlx::query(&sql)
+) -> Result<TrendScores, Stop> {
+    let sql = format!("SELECT {TREND_COLUMNS} FROM movie_ratings WHERE movie_id = ? FOR UPDATE");
+    let (day, week): (Option<f64>, Option<f64>) = sqlx::query_as(&sql)
         .bind(movie.get())
         .fetch_optional(&mut **tx)
         .await?
         .ok_or_else(|| StoreError::Internal(format!("movie_ratings row of {movie} is missing")))?;
-    Ok(aggregate_from_row(movie, &row)?)
+    Ok(trend::scores_from_columns(day, week))
 }
 
 async fn read_aggregate(
@@ -155,13 +157,20 @@ async fn read_aggregate(
     Ok(aggregate_from_row(movie, &row)?)
 }
 
+/// Moves `removed`'s rating and event out of the movie's row and `added`'s in; `scores` are the
+/// row's trend scores as locked.
 async fn change_aggregate(
     tx: &mut Transaction<'_, MySql>,
     movie: MovieId,
-    removed: Option<super::Rating>,
-    added: Option<super::Rating>,
+    scores: TrendScores,
+    removed: Option<RatingEvent>,
+    added: Option<RatingEvent>,
 ) -> Result<(), Stop> {
-    sqlx::query(&aggregate_change(removed, added))
+    let scores = trend::moved(scores, removed, added);
+    let rating = |event: Option<RatingEvent>| event.map(|e| e.rating);
+    sqlx::query(&aggregate_change(rating(removed), rating(added)))
+        .bind(scores.day.0)
+        .bind(scores.week.0)
         .bind(now_micros().naive_utc())
         .bind(movie.get())
         .execute(&mut **tx)
@@ -200,16 +209,26 @@ async fn recount_block(
     Ok(())
 }
 
+/// The review, locked, and its rating event (see `trend.rs`).
 async fn locked_review(
     tx: &mut Transaction<'_, MySql>,
     id: ReviewId,
-) -> Result<Option<Review>, Stop> {
-    let sql = format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ? FOR UPDATE");
-    let row = sqlx::query(&sql)
+) -> Result<Option<(Review, RatingEvent)>, Stop> {
+    let sql = format!("SELECT {REVIEW_COLUMNS}, rated_at FROM reviews WHERE id = ? FOR UPDATE");
+    let Some(row) = sqlx::query(&sql)
         .bind(id.get())
         .fetch_optional(&mut **tx)
-        .await?;
-    Ok(row.as_ref().map(review_from_row).transpose()?)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let review = review_from_row(&row)?;
+    let rated_at: Option<NaiveDateTime> = row.try_get("rated_at")?;
+    let event = RatingEvent {
+        rating: review.rating,
+        at: rated_at.map(|at| at.and_utc()),
+    };
+    Ok(Some((review, event)))
 }
 
 impl MySqlReviews {
@@ -237,7 +256,7 @@ impl MySqlReviews {
     async fn try_create(&self, review: &NewReview) -> Result<CreateOutcome, Stop> {
         let movie = review.movie_id;
         let mut tx = self.pool.begin().await?;
-        lock_aggregate(&mut tx, movie).await?;
+        let scores = lock_aggregate(&mut tx, movie).await?;
         let existing: Option<u64> =
             sqlx::query_scalar("SELECT id FROM reviews WHERE movie_id = ? AND user_id = ?")
                 .bind(movie.get())
@@ -251,7 +270,7 @@ impl MySqlReviews {
         let now = now_micros();
         let inserted = sqlx::query(
             "INSERT INTO reviews (movie_id, user_id, rating, title, body, contains_spoilers, \
-             version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+             version, created_at, updated_at, rated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
         )
         .bind(movie.get())
         .bind(review.user_id.0)
@@ -261,13 +280,18 @@ impl MySqlReviews {
         .bind(review.contains_spoilers)
         .bind(now.naive_utc())
         .bind(now.naive_utc())
+        .bind(now.naive_utc())
         .execute(&mut *tx)
         .await?;
         let id = i64::try_from(inserted.last_insert_id())
             .ok()
             .and_then(ReviewId::new)
             .ok_or_else(|| StoreError::Internal("no id for the new review".into()))?;
-        change_aggregate(&mut tx, movie, None, Some(review.rating)).await?;
+        let event = RatingEvent {
+            rating: review.rating,
+            at: Some(now),
+        };
+        change_aggregate(&mut tx, movie, scores, None, Some(event)).await?;
         recount_block(&mut tx, movie, id, None, Some(review.rating)).await?;
         let rating = read_aggregate(&mut tx, movie).await?;
         tx.commit().await?;
@@ -297,30 +321,32 @@ impl MySqlReviews {
         patch: &ReviewPatch,
     ) -> Result<Written, Stop> {
         let mut tx = self.pool.begin().await?;
-        lock_aggregate(&mut tx, movie).await?;
-        let current = locked_review(&mut tx, id)
+        let scores = lock_aggregate(&mut tx, movie).await?;
+        let (current, event) = locked_review(&mut tx, id)
             .await?
-            .filter(|r| r.user_id == Some(author))
+            .filter(|(r, _)| r.user_id == Some(author))
             .ok_or_else(|| StoreError::NotFound("review".into()))?;
         if expected_version.is_some_and(|v| v != current.version) {
             return Err(StoreError::VersionMismatch.into());
         }
         let updated = current.patched(patch);
+        let rerated = event.re_rated(updated.rating, updated.updated_at);
         sqlx::query(
             "UPDATE reviews SET rating = ?, title = ?, body = ?, contains_spoilers = ?, \
-             version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+             version = version + 1, updated_at = ?, rated_at = ? WHERE id = ? AND version = ?",
         )
         .bind(updated.rating.get())
         .bind(updated.title.as_deref())
         .bind(updated.body.as_str())
         .bind(updated.contains_spoilers)
         .bind(updated.updated_at.naive_utc())
+        .bind(rerated.at.map(|at| at.naive_utc()))
         .bind(id.get())
         .bind(current.version)
         .execute(&mut *tx)
         .await?;
         if updated.rating != current.rating {
-            change_aggregate(&mut tx, movie, Some(current.rating), Some(updated.rating)).await?;
+            change_aggregate(&mut tx, movie, scores, Some(event), Some(rerated)).await?;
             recount_block(
                 &mut tx,
                 movie,
@@ -340,10 +366,10 @@ impl MySqlReviews {
 
     async fn try_delete(&self, movie: MovieId, id: ReviewId, by: Deleter) -> Result<Written, Stop> {
         let mut tx = self.pool.begin().await?;
-        lock_aggregate(&mut tx, movie).await?;
-        let current = locked_review(&mut tx, id)
+        let scores = lock_aggregate(&mut tx, movie).await?;
+        let (current, event) = locked_review(&mut tx, id)
             .await?
-            .filter(|r| match by {
+            .filter(|(r, _)| match by {
                 Deleter::Admin => true,
                 Deleter::Author(user) => r.user_id == Some(user),
             })
@@ -352,7 +378,7 @@ impl MySqlReviews {
             .bind(id.get())
             .execute(&mut *tx)
             .await?;
-        change_aggregate(&mut tx, movie, Some(current.rating), None).await?;
+        change_aggregate(&mut tx, movie, scores, Some(event), None).await?;
         recount_block(&mut tx, movie, id, Some(current.rating), None).await?;
         let rating = read_aggregate(&mut tx, movie).await?;
         tx.commit().await?;
@@ -587,22 +613,21 @@ impl ReviewStore for MySqlReviews {
         }
     }
 
-    async fn recent_activity(
+    async fn trending_activity(
         &self,
-        since: chrono::DateTime<chrono::Utc>,
+        window: Window,
+        now: chrono::DateTime<chrono::Utc>,
         limit: u32,
     ) -> Result<Vec<MovieActivity>, StoreError> {
-        let rows: Vec<(i64, i64, i64)> = read_retrying(STORE, || {
-            sqlx::query_as(ACTIVITY_SQL)
-                .bind(since.naive_utc())
+        let sql = trend::trending_sql(window);
+        let rows: Vec<(i64, f64)> = read_retrying(STORE, || {
+            sqlx::query_as(&sql)
+                .bind(decay::floor(window, now))
                 .bind(limit)
                 .fetch_all(&self.pool)
         })
         .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(movie, reviews, sum)| MovieActivity::from_columns(movie, reviews, sum))
-            .collect())
+        Ok(trend::activity_from_rows(window, now, rows))
     }
 
     async fn anonymise_user(&self, user: UserId) -> Result<(), StoreError> {
