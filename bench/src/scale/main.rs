@@ -71,6 +71,7 @@ fn generate(config: &Config) -> Fallible<String> {
         let reviews_at = reviews_db::generated_at(config).await?;
         if catalog_ready {
             if let Some(at) = reviews_at {
+                reviews_db::upgrade(config).await?;
                 return Ok(format!(
                     "data reused: catalog in {}, reviews generated {} (trending weighs reviews by age: the activity of the last day and week before now)",
                     dir.display(),

@@ -58,6 +58,20 @@ async fn create_marker_table(db: &mut MySqlConnection) -> Fallible<()> {
 }
 
 /// Replaces whatever the bench's database holds with the reviews of `plan`.
+/// Brings reused reviews to the store's current schema, as a deployment's migration step would
+/// (the functions do not migrate MariaDB themselves).
+pub async fn upgrade(config: &Config) -> Fallible<()> {
+    let started = Instant::now();
+    let pool = shared::state::mysql_pool(&config.mysql_url()?)?;
+    shared::migrate::mysql(&pool).await?;
+    pool.close().await;
+    eprintln!(
+        "scale: reviews schema up to date ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 pub async fn generate(config: &Config, sizes: Sizes, plan: &Plan) -> Fallible<()> {
     let started = Instant::now();
     // Whole microseconds, as stored: the trend scores are summed from the stored times.
