@@ -604,9 +604,7 @@ impl CatalogStore for EmbeddedCatalog {
         let search = RankedSearch {
             // bm25 is lower for better matches; titles weigh most, then original titles,
             // overviews.
-            ranked: format!(
-                "SELECT m.id AS id, bm25(catalog_movies_fts, 10.0, 5.0, 1.0) AS score {matches}"
-            ),
+            scores: "m.id AS id, bm25(catalog_movies_fts, 10.0, 5.0, 1.0) AS score",
             page_rows: format!(
                 "{} FROM ranked r CROSS JOIN catalog_movies m ON m.id = r.id \
                  ORDER BY r.score, m.popularity DESC, m.id",
@@ -749,9 +747,7 @@ impl CatalogStore for EmbeddedCatalog {
              ORDER BY catalog_people_fts.rowid LIMIT {MAX_SEARCH_RESULTS}"
         );
         let search = RankedSearch {
-            ranked: format!(
-                "SELECT p.id AS id, bm25(catalog_people_fts, 10.0, 1.0) AS score {matches}"
-            ),
+            scores: "p.id AS id, bm25(catalog_people_fts, 10.0, 1.0) AS score",
             page_rows: format!(
                 "{PERSON_SUMMARY_COLUMNS} FROM ranked r CROSS JOIN catalog_people p \
                    ON p.id = r.id \
@@ -875,8 +871,8 @@ pub(super) fn prefixed_summary_columns() -> String {
 struct RankedSearch {
     /// `FROM … WHERE … MATCH ? … LIMIT n`: the matches a client can page to.
     matches: String,
-    /// `SELECT … AS id, … AS score {matches}`: their ids and relevance.
-    ranked: String,
+    /// `… AS id, … AS score`: the matches' ids and relevance.
+    scores: &'static str,
     /// `… FROM ranked r … ORDER BY …`: what a page's rows select, in the answer's order.
     page_rows: String,
 }
@@ -893,8 +889,9 @@ impl RankedSearch {
         page: PageRequest,
     ) -> Result<(i64, Vec<SqliteRow>), StoreError> {
         let sql = format!(
-            "WITH ranked AS ({}) SELECT COUNT(*) OVER () AS matches_total, {} LIMIT ? OFFSET ?",
-            self.ranked, self.page_rows
+            "WITH ranked AS (SELECT {} {}) \
+             SELECT COUNT(*) OVER () AS matches_total, {} LIMIT ? OFFSET ?",
+            self.scores, self.matches, self.page_rows
         );
         let rows = bind_all(sqlx::query(&sql), values)
             .bind(to_i64(page.limit()))
