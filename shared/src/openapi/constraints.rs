@@ -296,18 +296,12 @@ fn lines(max: usize) -> Value {
     })
 }
 
-/// An `https` URL with a host name and a path, or blank to clear it (`AvatarUrl::parse` takes
-/// more: other hosts, ports, queries; the document asks for the common form, which it takes
-/// whole). With its path, the URL's normal form is no longer than it (without one, `/` is added).
+/// An avatar address in the form `AvatarUrl::parse` takes (`AvatarUrl::FORM`, the same
+/// expression), or blank to clear it.
 fn avatar_url() -> Value {
-    let label = "[a-z0-9]+(?:-[a-z0-9]+)*";
-    // The last label starts with a letter: a host of digits is read as an IPv4 address.
-    let host = format!("(?:{label}\\.)*[a-z][a-z0-9]*(?:-[a-z0-9]+)*");
     json!({
         "maxLength": AvatarUrl::MAX_CHARS,
-        "pattern": format!(
-            "^{SPACE}(?:https://{host}/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?{SPACE}$"
-        ),
+        "pattern": format!("^{SPACE}(?:{})?{SPACE}$", AvatarUrl::FORM),
     })
 }
 
