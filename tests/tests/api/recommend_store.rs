@@ -60,6 +60,9 @@ async fn candidates_come_specific_first_then_by_genre_within_the_limit() {
         assert_eq!(ids(&found), [3, 2, 5, 9]);
         let limited = store.candidate_features(&probe, 3).await.expect("limited");
         assert_eq!(ids(&limited), [3, 2, 5]);
+        // The specific movies fill a limit of one: no genre match is taken.
+        let one = store.candidate_features(&probe, 1).await.expect("one");
+        assert_eq!(ids(&one), [3]);
         let excluding = CandidateProbe {
             exclude: vec![movie_id(1), movie_id(3), movie_id(5)],
             ..probe.clone()

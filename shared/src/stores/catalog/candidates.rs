@@ -45,10 +45,12 @@ fn sqlite(error: sqlx::Error) -> StoreError {
 }
 
 /// Candidates in two tiers: `specific` (a probed keyword or person: the rarest of the probe's,
-/// [`SpecificProbe`](super::specific::SpecificProbe)) before genre-only matches, which are read in popularity order and only as
-/// many as the page can use (`broad`): scanning every movie of a common genre would read most of
-/// the catalog. Every id list is one JSON parameter, whatever its length. The features are
-/// extracted only for the chosen rows (after the limit), not for every match looked at.
+/// [`SpecificProbe`](super::specific::SpecificProbe)), most popular first, then genre-only
+/// matches read in popularity order, only while the limit is not reached: when the specific
+/// movies fill it (a well-connected movie's do), no genre match is read at all, and scanning
+/// every movie of a common genre would read most of the catalog. Every id list is one JSON
+/// parameter, whatever its length. The features are extracted only for the chosen rows (after
+/// the limit), not for every match looked at.
 fn embedded_candidates_sql() -> String {
     format!(
         "WITH specific AS ( \
@@ -56,22 +58,21 @@ fn embedded_candidates_sql() -> String {
        WHERE keyword_id IN (SELECT value FROM json_each(?2)) \
       UNION SELECT movie_id FROM catalog_movie_people \
        WHERE person_id IN (SELECT value FROM json_each(?3)) \
-    ), broad AS ( \
-      SELECT m.id FROM catalog_movies m \
+    ), chosen AS ( \
+      SELECT * FROM (SELECT c.id AS cid, c.popularity AS cpop, 1 AS is_specific \
+        FROM specific JOIN catalog_movies c ON c.id = specific.id \
+       WHERE c.id NOT IN (SELECT value FROM json_each(?4)) \
+       ORDER BY c.popularity DESC, c.id LIMIT ?5) \
+      UNION ALL \
+      SELECT * FROM (SELECT m.id, m.popularity, 0 FROM catalog_movies m \
        WHERE EXISTS (SELECT 1 FROM json_each(?1)) \
+         AND m.id NOT IN (SELECT value FROM json_each(?4)) \
+         AND m.id NOT IN (SELECT id FROM specific) \
          AND EXISTS (SELECT 1 FROM catalog_movie_genres g \
                       WHERE g.movie_id = m.id \
                         AND g.genre_id IN (SELECT value FROM json_each(?1))) \
-       ORDER BY m.popularity DESC, m.id \
-       LIMIT ?5 + json_array_length(?4) + (SELECT COUNT(*) FROM specific) \
-    ), pool AS (SELECT id FROM specific UNION SELECT id FROM broad) \
-    , chosen AS ( \
-      SELECT c.id AS cid, c.popularity AS cpop, \
-             c.id IN (SELECT id FROM specific) AS is_specific \
-        FROM pool JOIN catalog_movies c ON c.id = pool.id \
-       WHERE c.id NOT IN (SELECT value FROM json_each(?4)) \
-       ORDER BY is_specific DESC, c.popularity DESC, c.id \
-       LIMIT ?5 \
+       ORDER BY m.popularity DESC, m.id) \
+      LIMIT ?5 \
     ) \
     SELECT {SUMMARY_COLUMNS}, {FEATURE_COLUMNS} \
       FROM chosen JOIN catalog_movies m ON m.id = chosen.cid \

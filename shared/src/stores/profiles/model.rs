@@ -134,9 +134,11 @@ impl AvatarUrl {
             .as_ref()
             .is_some_and(|form| form.is_match(text));
         if !in_form {
-            return Err("must be an https URL of a host name and a path, with characters \
+            return Err(
+                "must be an https URL of a host name and a path, with characters \
                         outside a URL percent-encoded"
-                .into());
+                    .into(),
+            );
         }
         // Normalising only lower-cases the host and drops dot segments: never longer.
         let url = url::Url::parse(text).map_err(|_| "must be an absolute URL".to_string())?;
