@@ -18,9 +18,6 @@ pub const TOP_RATED_MIN_REVIEWS: u64 = 3;
 pub const TOP_RATED_MIN_TMDB_VOTES: u64 = 50;
 /// Movies added on MovieVerse get ids from here up, far above TMDB's.
 pub const FIRST_USER_MOVIE_ID: i64 = 1_000_000_000;
-/// Similar movies rank at most this many of the movies that share only a genre with theirs (the
-/// most popular), besides those sharing a keyword or person.
-pub const MAX_SIMILAR_CANDIDATES: i64 = 2000;
 /// Search ranks at most this many matches (`total_results` is capped here too): nobody pages
 /// past them, and it bounds the work of a vague query.
 pub const MAX_SEARCH_RESULTS: u64 = 1000;
@@ -30,10 +27,6 @@ pub const MAX_SEARCH_CHARS: usize = 200;
 const MAX_SEARCH_TOKENS: usize = 16;
 /// At most this many ids in one `genres`/`with_people` filter or `ids` list.
 pub const MAX_FILTER_IDS: usize = 100;
-/// What a shared genre, keyword and person weigh when ranking similar movies.
-pub const SIMILAR_GENRE_WEIGHT: f64 = 1.0;
-pub const SIMILAR_KEYWORD_WEIGHT: f64 = 2.0;
-pub const SIMILAR_PERSON_WEIGHT: f64 = 1.0;
 
 /// Lower-case, accent-free text (`Amélie` → `amelie`): what sorting and matching compare.
 pub fn fold(text: &str) -> String {

@@ -4,13 +4,13 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use shared::catalog_query::{
     DiscoverQuery, DiscoverSort, MovieSearch, SearchText, Year, MAX_SEARCH_RESULTS,
-    MAX_SIMILAR_CANDIDATES,
 };
 use shared::domain::{
     AppSettings, Movie, MovieSource, Person, RatingSummary, SeedCounts, SeedRun, SeedStatus,
     UpsertOutcome,
 };
 use shared::http::{PageRequest, COUNTED_RESULTS, MAX_PAGE_SIZE};
+use shared::recommend::CandidateProbe;
 use shared::stores::{CatalogStore, StoreError};
 
 use movieverse_tests::TestApp;
@@ -56,7 +56,6 @@ contract!(
     search_is_ranked_and_folds_case_and_accents,
     search_rows_follow_popularity_changes_and_deletions,
     top_rated_prefers_reviews_then_tmdb_votes,
-    similar_movies_share_genres_keywords_and_people,
     genres_are_counted,
     people_read_back_and_rank,
     settings_round_trip,
@@ -911,34 +910,6 @@ async fn top_rated_prefers_reviews_then_tmdb_votes(store: &dyn CatalogStore) {
     );
 }
 
-async fn similar_movies_share_genres_keywords_and_people(store: &dyn CatalogStore) {
-    load(store, &sample()).await;
-    let page = store
-        .similar_movies(movie_id(1), first_page())
-        .await
-        .unwrap();
-    // Reloaded: 2 genres + 1 keyword (x2) + 2 people = 6; Speed: 1 genre + Keanu = 2;
-    // Zero Hour: 1 genre + 1 keyword (x2) = 3; Untitled: 1 genre = 1.
-    assert_eq!(ids_of(&page.results), [2, 6, 4, 7]);
-    assert_eq!(page.total_results, 4);
-    let empty = store
-        .similar_movies(movie_id(4040), first_page())
-        .await
-        .unwrap();
-    assert_eq!((empty.total_results, empty.results.len()), (0, 0));
-    let second = store
-        .similar_movies(movie_id(1), PageRequest::new(2, 3).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(ids_of(&second.results), [7]);
-    assert_eq!(second.total_results, 4);
-    let past = store
-        .similar_movies(movie_id(1), PageRequest::new(3, 3).unwrap())
-        .await
-        .unwrap();
-    assert_eq!((past.results.len(), past.total_results), (0, 4));
-}
-
 async fn genres_are_counted(store: &dyn CatalogStore) {
     load(store, &sample()).await;
     let genres = store.genres_with_counts().await.unwrap();
@@ -1207,27 +1178,24 @@ async fn genres_without_a_kept_count_are_counted_on_first_read() {
 }
 
 /// At TMDB's size a movie shares its genre with most of the catalog and a common keyword with
-/// thousands: similar movies score the movies of its rarest keywords and people and the most
-/// popular of the genre matches, not every movie that shares something.
+/// thousands: similar movies and recommendations take the movies of its rarest keywords and
+/// people, then the most popular of the genre matches, not every movie that shares something.
 #[tokio::test]
-async fn similar_movies_probe_the_rarest_features_and_the_most_popular_genre_matches() {
+async fn candidates_probe_the_rarest_features_then_the_most_popular_genre_matches() {
     let app = Adapter::Embedded.app().await.expect("embedded app");
     let store = app.state.catalog().expect("catalog");
     let common = keyword(1, "based on novel");
     let rare = keyword(2, "time loop");
     let crowd = 5000;
-    let mut movies = vec![Movie {
-        keywords: vec![common.clone(), rare.clone()],
-        popularity: 50.0,
-        ..movie(1, "Source")
-    }];
-    // Drama and the common keyword: 3 points each, most popular first.
-    movies.extend((2..=crowd + 1).map(|id| Movie {
-        keywords: vec![common.clone()],
-        popularity: 40.0 - f64::from(u32::try_from(id).unwrap()) / 1000.0,
-        ..movie(id, "Crowd")
-    }));
-    // The least popular movie, another genre, both keywords: 4 points.
+    // Drama and the common keyword, most popular first.
+    let mut movies: Vec<Movie> = (2..=crowd + 1)
+        .map(|id| Movie {
+            keywords: vec![common.clone()],
+            popularity: 40.0 - f64::from(u32::try_from(id).unwrap()) / 1000.0,
+            ..movie(id, "Crowd")
+        })
+        .collect();
+    // The least popular movie, another genre, both keywords.
     let loop_id = crowd + 2;
     movies.push(Movie {
         keywords: vec![common, rare],
@@ -1236,12 +1204,15 @@ async fn similar_movies_probe_the_rarest_features_and_the_most_popular_genre_mat
         ..movie(loop_id, "Loop")
     });
     assert!(store.fill_empty(&all_genres(), &movies, &[]).await.unwrap());
-    let page = store
-        .similar_movies(movie_id(1), PageRequest::new(1, 5).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(ids_of(&page.results), [loop_id, 2, 3, 4, 5]);
-    // The rare keyword's movie and the most popular Drama matches, not all 5 001.
-    let bound = u64::try_from(MAX_SIMILAR_CANDIDATES).unwrap() + 1;
-    assert_eq!(page.total_results, bound);
+    let probe = CandidateProbe {
+        genres: vec![genre_id(DRAMA)],
+        keywords: vec![1, 2],
+        ..CandidateProbe::default()
+    };
+    let found = store.candidate_features(&probe, 5).await.unwrap();
+    let ids: Vec<i64> = found.iter().map(|f| f.id().get()).collect();
+    // The rare keyword's movie first; the common keyword's 5 001 movies are not "specific"
+    // (had they been, the more popular crowd would have pushed Loop out): they come as the
+    // most popular genre matches.
+    assert_eq!(ids, [loop_id, 2, 3, 4, 5]);
 }

@@ -2,8 +2,7 @@
 //! bulk: the similar-movies ranking and personal recommendations score them in memory, so a
 //! ranking reads the catalog a fixed number of times whatever the number of candidates.
 //!
-//! The existing reads do not serve: summaries carry no keywords or credits, and
-//! `similar_movies` ranks against one movie with the catalog's generic weights.
+//! Summaries do not serve: they carry no keywords or credits.
 
 use futures::TryStreamExt;
 use mongodb::bson::{self, doc, Document};
@@ -12,7 +11,6 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use super::embedded::{summary_from_row, SUMMARY_COLUMNS};
-use super::embedded_sql::{Value, PROBE_FEATURES};
 use super::mongo::mongo_error;
 use super::{EmbeddedCatalog, MongoCatalog};
 use crate::domain::{Movie, MovieId, PersonId};
@@ -146,11 +144,9 @@ impl CandidateStore for EmbeddedCatalog {
         if probe.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let features = [
-            Value::Text(json_ids(&probe.keywords)),
-            Value::Text(json_ids(&probe.people)),
-        ];
-        let specific = self.specific_probe(PROBE_FEATURES, features).await?;
+        let specific = self
+            .specific_probe(json_ids(&probe.keywords), json_ids(&probe.people))
+            .await?;
         let rows = sqlx::query(&embedded_candidates_sql())
             .bind(json_ids(&probe.genres))
             .bind(json_ids(&specific.keywords))

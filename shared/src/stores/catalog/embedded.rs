@@ -13,13 +13,12 @@ use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 use super::embedded_awards::{delete_award_rows, replace_award_rows, stored_record, Subject};
 use super::embedded_rows::{source_text, to_i64, to_json, MovieRow, PersonRow};
 use super::embedded_search_index::SearchIndex;
-use super::embedded_sql::{bind_all, carriers, Value, MOVIE_FEATURES, SIMILAR_SCORES};
+use super::embedded_sql::{bind_all, Value, CARRIERS};
 use super::specific::{Carried, Feature, SpecificProbe, SPECIFIC_ROWS};
 use super::CatalogStore;
 use crate::catalog_query::{
     movie_content_hash, top_score, DiscoverQuery, MovieSearch, SearchText, FIRST_USER_MOVIE_ID,
-    MAX_SEARCH_RESULTS, MAX_SIMILAR_CANDIDATES, SIMILAR_GENRE_WEIGHT, SIMILAR_KEYWORD_WEIGHT,
-    SIMILAR_PERSON_WEIGHT,
+    MAX_SEARCH_RESULTS,
 };
 use crate::domain::{
     AppSettings, Genre, GenreCount, GenreId, Movie, MovieId, MovieSource, MovieSummary, Person,
@@ -58,16 +57,17 @@ impl EmbeddedCatalog {
         &self.pool
     }
 
-    /// The rarest keywords and people of `features` ([`MOVIE_FEATURES`] of a movie id, or
-    /// [`PROBE_FEATURES`] of two JSON id arrays: `parameters`), within [`SPECIFIC_ROWS`].
+    /// The rarest of `keywords` and `people` (JSON id arrays), within [`SPECIFIC_ROWS`].
     pub(super) async fn specific_probe(
         &self,
-        features: &str,
-        parameters: [Value; 2],
+        keywords: String,
+        people: String,
     ) -> Result<SpecificProbe, StoreError> {
-        let budget = Value::Int(to_i64(SPECIFIC_ROWS + 1));
-        let values = [parameters[0].clone(), parameters[1].clone(), budget];
-        let rows: Vec<(i64, i64, i64)> = bind_all(sqlx::query(&carriers(features)), &values)
+        let budget = to_i64(SPECIFIC_ROWS + 1);
+        let rows: Vec<(i64, i64, i64)> = sqlx::query(CARRIERS)
+            .bind(keywords)
+            .bind(people)
+            .bind(budget)
             .try_map(|row: SqliteRow| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
             .fetch_all(&self.pool)
             .await
@@ -633,52 +633,6 @@ impl CatalogStore for EmbeddedCatalog {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        summaries_page(page, total, &rows)
-    }
-
-    async fn similar_movies(
-        &self,
-        id: MovieId,
-        page: PageRequest,
-    ) -> Result<Page<MovieSummary>, StoreError> {
-        let specific = self
-            .specific_probe(MOVIE_FEATURES, [Value::Int(id.get()), Value::Int(0)])
-            .await?;
-        let values = [
-            Value::Int(id.get()),
-            Value::Real(SIMILAR_GENRE_WEIGHT),
-            Value::Real(SIMILAR_KEYWORD_WEIGHT),
-            Value::Real(SIMILAR_PERSON_WEIGHT),
-            Value::Text(id_array(&specific.keywords)),
-            Value::Text(id_array(&specific.people)),
-            Value::Int(MAX_SIMILAR_CANDIDATES),
-            Value::Int(to_i64(page.limit())),
-            Value::Int(to_i64(page.offset())),
-        ];
-        // The page and the number of candidates in one pass over the scores (a window count
-        // is taken before the LIMIT); only a page past the last needs a count of its own.
-        let page_sql = format!(
-            "{SIMILAR_SCORES} SELECT {}, COUNT(*) OVER () AS scored_total \
-             FROM scored s JOIN catalog_movies m ON m.id = s.id \
-             ORDER BY s.score DESC, m.popularity DESC, m.id LIMIT ?8 OFFSET ?9",
-            prefixed_summary_columns()
-        );
-        let rows = bind_all(sqlx::query(&page_sql), &values)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
-        let total: i64 = match rows.first() {
-            Some(row) => row.try_get("scored_total").map_err(db)?,
-            None if page.offset() == 0 => 0,
-            None => {
-                let count_sql = format!("{SIMILAR_SCORES} SELECT COUNT(*) FROM scored");
-                bind_all(sqlx::query(&count_sql), &values[..7])
-                    .fetch_one(&self.pool)
-                    .await
-                    .and_then(|row| row.try_get(0))
-                    .map_err(db)?
-            }
-        };
         summaries_page(page, total, &rows)
     }
 

@@ -147,14 +147,6 @@ pub trait CatalogStore: CandidateStore + AwardStore + Send + Sync {
     /// Ranked by [`crate::catalog_query::top_score`]; movies without a score are left out.
     async fn top_rated(&self, page: PageRequest) -> Result<Page<MovieSummary>, StoreError>;
 
-    /// Movies sharing genres, keywords and people with `id`, most shared first (weights in
-    /// `catalog_query`); empty when the movie does not exist.
-    async fn similar_movies(
-        &self,
-        id: MovieId,
-        page: PageRequest,
-    ) -> Result<Page<MovieSummary>, StoreError>;
-
     /// Every genre with its number of movies as last recounted, by name.
     async fn genres_with_counts(&self) -> Result<Vec<GenreCount>, StoreError>;
 

@@ -20,8 +20,7 @@ use super::mongo_indexes::{
 use super::CatalogStore;
 use crate::catalog_query::{
     fold, movie_content_hash, person_content_hash, top_score, DiscoverQuery, MovieSearch,
-    SearchText, FIRST_USER_MOVIE_ID, MAX_SEARCH_RESULTS, MAX_SIMILAR_CANDIDATES,
-    SIMILAR_GENRE_WEIGHT, SIMILAR_KEYWORD_WEIGHT, SIMILAR_PERSON_WEIGHT,
+    SearchText, FIRST_USER_MOVIE_ID, MAX_SEARCH_RESULTS,
 };
 use crate::config::MongoSettings;
 use crate::domain::{
@@ -643,85 +642,6 @@ impl CatalogStore for MongoCatalog {
         summaries_page(page, total, documents)
     }
 
-    async fn similar_movies(
-        &self,
-        id: MovieId,
-        page: PageRequest,
-    ) -> Result<Page<MovieSummary>, StoreError> {
-        let movies = self.collection(MOVIES).await?;
-        let features = doc! { "genre_ids": 1, "keyword_ids": 1, "people_ids": 1, "popularity": 1 };
-        let Some(source) = movies
-            .find_one(doc! { "_id": id.get() })
-            .projection(features.clone())
-            .await
-            .map_err(mongo_error)?
-        else {
-            return Ok(Page::new(page, 0, Vec::new()));
-        };
-        let source = Features::from(&source);
-        // Two tiers, each the most popular first and bounded: the movies sharing a keyword or
-        // person, then those sharing a genre. One query over all three would fill its bound
-        // with popular genre matches (most of the catalog shares a genre) and miss the
-        // specific ones.
-        let mut specific: Vec<Document> = Vec::new();
-        for (field, ids) in [
-            ("keyword_ids", &source.keywords),
-            ("people_ids", &source.people),
-        ] {
-            if !ids.is_empty() {
-                specific.push(doc! { field: { "$in": ids.clone() } });
-            }
-        }
-        let mut tiers = Vec::new();
-        if !specific.is_empty() {
-            tiers.push(doc! { "_id": { "$ne": id.get() }, "$or": specific });
-        }
-        if !source.genres.is_empty() {
-            tiers.push(
-                doc! { "_id": { "$ne": id.get() }, "genre_ids": { "$in": source.genres.clone() } },
-            );
-        }
-        let mut candidates: Vec<Document> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for filter in tiers {
-            let found = collect(
-                movies
-                    .find(filter)
-                    .projection(features.clone())
-                    .sort(popularity_sort())
-                    .limit(MAX_SIMILAR_CANDIDATES)
-                    .await,
-            )
-            .await?;
-            candidates.extend(found.into_iter().filter(|d| seen.insert(integer(d, "_id"))));
-        }
-        let mut scored: Vec<(f64, f64, i64)> = candidates
-            .iter()
-            .map(|document| {
-                let candidate = Features::from(document);
-                (
-                    source.similarity(&candidate),
-                    candidate.popularity,
-                    candidate.id,
-                )
-            })
-            .collect();
-        scored.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then(b.1.total_cmp(&a.1))
-                .then(a.2.cmp(&b.2))
-        });
-        let total = scored.len() as u64;
-        let ids: Vec<MovieId> = scored
-            .iter()
-            .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
-            .take(usize::try_from(page.limit()).unwrap_or(0))
-            .filter_map(|(_, _, id)| MovieId::new(*id))
-            .collect();
-        let results = self.movie_summaries(&ids).await?;
-        Ok(Page::new(page, total, results))
-    }
-
     async fn genres_with_counts(&self) -> Result<Vec<GenreCount>, StoreError> {
         let read = || async { collect(self.collection(GENRES).await?.find(doc! {}).await).await };
         let mut genres = read().await?;
@@ -983,54 +903,3 @@ pub(super) fn integer(document: &Document, key: &str) -> i64 {
     }
 }
 
-fn integers(document: &Document, key: &str) -> Vec<i64> {
-    document
-        .get_array(key)
-        .map(|values| {
-            values
-                .iter()
-                .filter_map(|v| match v {
-                    Bson::Int32(v) => Some(i64::from(*v)),
-                    Bson::Int64(v) => Some(*v),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// What similarity compares between two movies.
-struct Features {
-    id: i64,
-    popularity: f64,
-    genres: Vec<i64>,
-    keywords: Vec<i64>,
-    people: Vec<i64>,
-}
-
-impl From<&Document> for Features {
-    fn from(document: &Document) -> Self {
-        let distinct = |mut ids: Vec<i64>| {
-            ids.sort_unstable();
-            ids.dedup();
-            ids
-        };
-        Self {
-            id: integer(document, "_id"),
-            popularity: number(document, "popularity"),
-            genres: distinct(integers(document, "genre_ids")),
-            keywords: distinct(integers(document, "keyword_ids")),
-            people: distinct(integers(document, "people_ids")),
-        }
-    }
-}
-
-impl Features {
-    fn similarity(&self, other: &Self) -> f64 {
-        let shared =
-            |a: &[i64], b: &[i64]| a.iter().filter(|id| b.binary_search(id).is_ok()).count() as f64;
-        shared(&self.genres, &other.genres) * SIMILAR_GENRE_WEIGHT
-            + shared(&self.keywords, &other.keywords) * SIMILAR_KEYWORD_WEIGHT
-            + shared(&self.people, &other.people) * SIMILAR_PERSON_WEIGHT
-    }
-}
