@@ -666,12 +666,12 @@ impl CatalogStore for EmbeddedCatalog {
     }
 
     async fn popular_people(&self, page: PageRequest) -> Result<Page<PersonSummary>, StoreError> {
-        let total: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM catalog_people LIMIT {COUNTED_RESULTS})"
-        ))
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db)?;
+        // All of them, as kept by triggers, not counted.
+        let total: i64 =
+            sqlx::query_scalar("SELECT rows FROM catalog_counts WHERE name = 'people'")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db)?;
         let rows = sqlx::query(&format!(
             "SELECT {PERSON_SUMMARY_COLUMNS} FROM catalog_people p \
              ORDER BY p.popularity DESC, p.id LIMIT ? OFFSET ?"

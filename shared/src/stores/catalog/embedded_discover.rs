@@ -18,7 +18,8 @@ use crate::domain::MovieSummary;
 use crate::http::{Page, PageRequest, COUNTED_RESULTS};
 use crate::stores::StoreError;
 
-/// How many movies match `query`, counted up to [`COUNTED_RESULTS`].
+/// How many movies match `query`, counted up to [`COUNTED_RESULTS`] (the whole catalog: all of
+/// them, as kept in `catalog_counts`).
 pub(super) async fn count(pool: &SqlitePool, query: &DiscoverQuery) -> Result<u64, StoreError> {
     let count = Scope::of(pool, query).await?.count_sql(query);
     let total: i64 = bind_all(sqlx::query(&count.text), &count.values)
@@ -134,8 +135,16 @@ impl<'q> Scope<'q> {
                 range_filters(&mut sql, query, "a", false);
             }
             Scope::Walked(Walk::Catalog) => {
+                let mut filters = Sql::default();
+                range_filters(&mut filters, query, "a", true);
+                if filters.text.is_empty() {
+                    // The whole catalog: how many there are, kept by triggers, not counted.
+                    sql.push(WHOLE_CATALOG_COUNT);
+                    return sql;
+                }
                 sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies a WHERE true");
-                range_filters(&mut sql, query, "a", true);
+                sql.push(&filters.text);
+                sql.values.extend(filters.values);
             }
         }
         sql.push(&format!(" LIMIT {COUNTED_RESULTS})"));
@@ -222,6 +231,9 @@ impl Walk<'_> {
         }
     }
 }
+
+/// The number of movies, kept by the triggers of migration 0014.
+const WHOLE_CATALOG_COUNT: &str = "SELECT rows FROM catalog_counts WHERE name = 'movies'";
 
 /// A statement assembled from fixed fragments, with its bound values in order.
 #[derive(Default)]

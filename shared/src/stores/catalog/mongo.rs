@@ -170,8 +170,15 @@ async fn create_indexes(db: &Database) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// How many documents match `filter`, counted up to [`COUNTED_RESULTS`].
+/// How many documents match `filter`, counted up to [`COUNTED_RESULTS`]; with no filter, the
+/// collection's size from its metadata (an estimate: nothing is read).
 async fn counted(collection: &Collection<Document>, filter: Document) -> Result<u64, StoreError> {
+    if filter.is_empty() {
+        return collection
+            .estimated_document_count()
+            .await
+            .map_err(mongo_error);
+    }
     collection
         .count_documents(filter)
         .limit(COUNTED_RESULTS)
@@ -902,4 +909,3 @@ pub(super) fn integer(document: &Document, key: &str) -> i64 {
         _ => 0,
     }
 }
-
