@@ -324,3 +324,30 @@ async fn times_are_kept_to_the_millisecond() {
         );
     }
 }
+
+/// An avatar address stored while the API took a wider form (a port, here) still reads: the
+/// stricter input form applies to what a client sends, not to what is already stored.
+#[tokio::test]
+async fn an_avatar_stored_under_the_older_wider_form_still_reads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pool = shared::stores::embedded::open(dir.path())
+        .await
+        .expect("embedded database");
+    let me = user();
+    let stored = "https://img.example.org:8443/me.png";
+    sqlx::query("INSERT INTO profiles (user_id, avatar_url, updated_at) VALUES (?, ?, 0)")
+        .bind(me.to_string())
+        .bind(stored)
+        .execute(&pool)
+        .await
+        .expect("a stored profile");
+    let profile = EmbeddedProfiles::new(pool)
+        .profile(me)
+        .await
+        .expect("the profile reads")
+        .expect("a profile");
+    assert_eq!(
+        profile.avatar_url.map(|a| a.as_str().to_string()),
+        Some(stored.into())
+    );
+}

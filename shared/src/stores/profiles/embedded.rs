@@ -121,7 +121,7 @@ fn profile_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Profile, StoreError
     Ok(Profile {
         display_name: text_column(row, "display_name", super::DisplayName::parse)?,
         bio: text_column(row, "bio", super::Bio::parse)?,
-        avatar_url: text_column(row, "avatar_url", super::AvatarUrl::parse)?,
+        avatar_url: text_column(row, "avatar_url", super::AvatarUrl::stored)?,
         location: text_column(row, "location", super::Location::parse)?,
         favorite_genres: FavoriteGenres::new(genres).map_err(|e| corrupt("favorite_genres", e))?,
         favorite_movie_id: movie

@@ -145,6 +145,17 @@ impl AvatarUrl {
         Ok(Self(String::from(url)))
     }
 
+    /// An address read back from a store, kept as it is. Checked as an absolute `https` URL with
+    /// a host, not against [`Self::FORM`]: an address stored before the form was enforced (a
+    /// port, an IP address, an internationalised host) still reads.
+    pub fn stored(text: &str) -> Result<Self, String> {
+        let url = url::Url::parse(text).map_err(|_| "must be an absolute URL".to_string())?;
+        if url.scheme() != "https" || url.host_str().is_none_or(str::is_empty) {
+            return Err("must be an https URL with a host".into());
+        }
+        Ok(Self(text.to_string()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -379,6 +390,19 @@ mod tests {
         }
         let long = format!("https://example.com/{}", "a".repeat(2048));
         assert!(AvatarUrl::parse(&long).is_err());
+    }
+
+    #[test]
+    fn an_avatar_url_stored_under_the_wider_rule_still_reads() {
+        for stored in [
+            "https://img.example.com:8443/a.png",
+            "https://10.0.0.1/a.png",
+            "https://xn--bcher-kva.example/a.png",
+        ] {
+            assert!(AvatarUrl::parse(stored).is_err(), "{stored}");
+            assert_eq!(AvatarUrl::stored(stored).unwrap().as_str(), stored);
+        }
+        assert!(AvatarUrl::stored("http://img.example.com/a.png").is_err());
     }
 
     #[test]

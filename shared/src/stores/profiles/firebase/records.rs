@@ -121,7 +121,7 @@ pub fn profile(value: Value) -> Result<Option<Profile>, StoreError> {
     Ok(Some(Profile {
         display_name: parse_text("display_name", record.display_name, DisplayName::parse)?,
         bio: parse_text("bio", record.bio, Bio::parse)?,
-        avatar_url: parse_text("avatar_url", record.avatar_url, AvatarUrl::parse)?,
+        avatar_url: parse_text("avatar_url", record.avatar_url, AvatarUrl::stored)?,
         location: parse_text("location", record.location, Location::parse)?,
         favorite_genres: FavoriteGenres::new(genres).map_err(|e| corrupt("favorite_genres", e))?,
         favorite_movie_id: record
