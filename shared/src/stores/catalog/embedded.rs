@@ -13,7 +13,7 @@ use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 use super::embedded_awards::{delete_award_rows, replace_award_rows, stored_record, Subject};
 use super::embedded_rows::{source_text, to_i64, to_json, MovieRow, PersonRow};
 use super::embedded_search_index::SearchIndex;
-use super::embedded_sql::{bind_all, Value, CARRIERS};
+use super::embedded_sql::{bind_all, Value, CARRIERS, KEPT_COUNT};
 use super::specific::{Carried, Feature, SpecificProbe, SPECIFIC_ROWS};
 use super::CatalogStore;
 use crate::catalog_query::{
@@ -667,11 +667,11 @@ impl CatalogStore for EmbeddedCatalog {
 
     async fn popular_people(&self, page: PageRequest) -> Result<Page<PersonSummary>, StoreError> {
         // All of them, as kept by triggers, not counted.
-        let total: i64 =
-            sqlx::query_scalar("SELECT rows FROM catalog_counts WHERE name = 'people'")
-                .fetch_one(&self.pool)
-                .await
-                .map_err(db)?;
+        let total: i64 = sqlx::query_scalar(KEPT_COUNT)
+            .bind("people")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
         let rows = sqlx::query(&format!(
             "SELECT {PERSON_SUMMARY_COLUMNS} FROM catalog_people p \
              ORDER BY p.popularity DESC, p.id LIMIT ? OFFSET ?"

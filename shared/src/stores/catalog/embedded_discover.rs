@@ -12,7 +12,7 @@ use sqlx::{Row, SqlitePool};
 
 use super::embedded::{db, id_array, prefixed_summary_columns, summaries_page};
 use super::embedded_rows::to_i64;
-use super::embedded_sql::{bind_all, Value};
+use super::embedded_sql::{bind_all, Value, KEPT_COUNT};
 use crate::catalog_query::{AwardKey, DiscoverQuery, DiscoverSort, IdSet, Language};
 use crate::domain::MovieSummary;
 use crate::http::{Page, PageRequest, COUNTED_RESULTS};
@@ -139,7 +139,8 @@ impl<'q> Scope<'q> {
                 range_filters(&mut filters, query, "a", true);
                 if filters.text.is_empty() {
                     // The whole catalog: how many there are, kept by triggers, not counted.
-                    sql.push(WHOLE_CATALOG_COUNT);
+                    sql.push(KEPT_COUNT);
+                    sql.bind(Value::Text("movies".into()));
                     return sql;
                 }
                 sql.push("SELECT COUNT(*) FROM (SELECT 1 FROM catalog_movies a WHERE true");
@@ -231,9 +232,6 @@ impl Walk<'_> {
         }
     }
 }
-
-/// The number of movies, kept by the triggers of migration 0014.
-const WHOLE_CATALOG_COUNT: &str = "SELECT rows FROM catalog_counts WHERE name = 'movies'";
 
 /// A statement assembled from fixed fragments, with its bound values in order.
 #[derive(Default)]
