@@ -18,9 +18,12 @@ use crate::Fallible;
 
 const AGGREGATE: &str = "SELECT rating_count, rating_sum, r1, r2, r3, r4, r5, r6, r7, r8, r9, \
      r10, revision FROM movie_ratings WHERE movie_id = ?";
+/// The route's newest-first first page: along the named index, one row more than the page to
+/// tell whether another follows.
 const PAGE: &str =
     "SELECT id, movie_id, user_id, rating, title, body, contains_spoilers, version, \
-     created_at, updated_at FROM reviews WHERE movie_id = ? ORDER BY id DESC LIMIT ? OFFSET ?";
+     created_at, updated_at FROM reviews FORCE INDEX (reviews_movie_newest) \
+     WHERE movie_id = ? ORDER BY id DESC LIMIT ? OFFSET ?";
 const USERNAMES: &str = "SELECT id, username::text AS username FROM users \
      WHERE id = ANY($1) AND status = 'active'";
 /// The route's default page.
@@ -109,12 +112,13 @@ async fn read_page(pools: &Pools, movie: i64) -> Result<usize, sqlx::Error> {
     if total == 0 {
         return Ok(0);
     }
-    let rows = sqlx::query(PAGE)
+    let mut rows = sqlx::query(PAGE)
         .bind(movie)
-        .bind(PAGE_SIZE)
+        .bind(PAGE_SIZE + 1)
         .bind(0u64)
         .fetch_all(&pools.mysql)
         .await?;
+    rows.truncate(PAGE_SIZE as usize);
     let mut authors: Vec<Uuid> = rows
         .iter()
         .map(|row| row.try_get::<Option<Uuid>, _>("user_id"))

@@ -398,16 +398,27 @@ impl MySqlReviews {
         let (range, keys) = slice.after.map(range_after).unwrap_or_default();
         let (filter, index) = bind.filter_and_index(sort);
         let order = sort.order_by();
-        // A deferred join: the page's ids come from the index alone (it holds the sort keys
-        // and the id), so an offset skips index entries, not whole rows; only the page's rows
-        // are read. Page 500 of a movie with 200 000 reviews skips 49 900 of them. The index is
-        // named: with a few hundred thousand reviews of one movie, MariaDB's estimates picked
-        // the rating index for the newest order and sorted every review of the movie.
-        let sql = format!(
-            "SELECT {REVIEW_COLUMNS} FROM reviews JOIN (SELECT id AS page_id FROM reviews \
-             FORCE INDEX ({index}) WHERE {filter}{range} ORDER BY {order} LIMIT ? OFFSET ?) \
-             page ON reviews.id = page.page_id ORDER BY {order}"
-        );
+        // The index is named: with a few hundred thousand reviews of one movie, MariaDB's
+        // estimates picked the rating index for the newest order and sorted every review of
+        // the movie.
+        let sql = if slice.offset == 0 {
+            // Nothing to skip (a first page, or the page after a cursor): the rows are read
+            // along the index as they come. The deferred join below would cost MariaDB a
+            // derived table for nothing: about 70 µs of the first page's 170 µs on the server.
+            format!(
+                "SELECT {REVIEW_COLUMNS} FROM reviews FORCE INDEX ({index}) \
+                 WHERE {filter}{range} ORDER BY {order} LIMIT ? OFFSET ?"
+            )
+        } else {
+            // A deferred join: the page's ids come from the index alone (it holds the sort
+            // keys and the id), so an offset skips index entries, not whole rows; only the
+            // page's rows are read. Page 500 of a movie with 200 000 reviews skips 49 900.
+            format!(
+                "SELECT {REVIEW_COLUMNS} FROM reviews JOIN (SELECT id AS page_id FROM reviews \
+                 FORCE INDEX ({index}) WHERE {filter}{range} ORDER BY {order} LIMIT ? OFFSET ?) \
+                 page ON reviews.id = page.page_id ORDER BY {order}"
+            )
+        };
         let rows = read_retrying(STORE, || {
             let query = sqlx::query(&sql);
             let query = match bind {
