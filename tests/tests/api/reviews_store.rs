@@ -1101,9 +1101,45 @@ async fn mariadb_list_queries_use_their_indexes() {
 }
 
 #[tokio::test]
-async fn sqlite_keyset_pages_read_a_range_of_their_index() {
+async fn sqlite_first_and_keyset_pages_read_their_index_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let pool = shared::stores::embedded::open(dir.path()).await.unwrap();
+    // A page with nothing to skip is read without the deferred join: it must walk its index
+    // in the page's order, not collect the movie's (or user's) reviews and sort them.
+    let firsts = [
+        ("movie_id = 5", ReviewSort::Newest, "reviews_movie_newest"),
+        ("movie_id = 5", ReviewSort::Oldest, "reviews_movie_newest"),
+        (
+            "movie_id = 5",
+            ReviewSort::RatingDesc,
+            "reviews_movie_rating",
+        ),
+        (
+            "movie_id = 5",
+            ReviewSort::RatingAsc,
+            "reviews_movie_rating",
+        ),
+        ("user_id = 'u'", ReviewSort::Newest, "reviews_user_newest"),
+    ];
+    for (filter, sort, index) in firsts {
+        let order = sort.order_by();
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT * FROM reviews WHERE {filter} \
+             ORDER BY {order} LIMIT 21 OFFSET 0"
+        );
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&sql).fetch_all(&pool).await.unwrap();
+        let details: Vec<&str> = plan.iter().map(|row| row.3.as_str()).collect();
+        let searched = format!("SEARCH reviews USING INDEX {index} (");
+        assert!(
+            details.iter().any(|d| d.starts_with(&searched)),
+            "{sql}: {details:?}"
+        );
+        assert!(
+            !details.iter().any(|d| d.contains("TEMP B-TREE")),
+            "{sql} sorts rows: {details:?}"
+        );
+    }
     // The adapter's form of "after this review": SQLite starts the walk at the cursor (a
     // `SEARCH … (movie_id=? AND …>?)` or `<?`), instead of scanning the movie's reviews.
     let keysets = [

@@ -202,14 +202,23 @@ impl EmbeddedReviews {
         total: u64,
     ) -> Result<ReviewPage, StoreError> {
         let (range, keys) = slice.after.map(range_after).unwrap_or_default();
-        // A deferred join: the page's ids come from the index alone (it holds the sort keys
-        // and the id), so an offset skips index entries, not whole rows; only the page's rows
-        // are read. Page 500 of a movie with 200 000 reviews skips 49 900 of them.
-        let sql = format!(
-            "SELECT {REVIEW_COLUMNS} FROM reviews JOIN (SELECT id AS page_id FROM reviews \
-             WHERE {filter}{range} ORDER BY {order} LIMIT ? OFFSET ?) page \
-             ON reviews.id = page.page_id ORDER BY {order}"
-        );
+        let sql = if slice.offset == 0 {
+            // Nothing to skip (a first page, or the page after a cursor): the rows are read
+            // along the index as they come, without the join below (a sixth of a first page).
+            format!(
+                "SELECT {REVIEW_COLUMNS} FROM reviews WHERE {filter}{range} \
+                 ORDER BY {order} LIMIT ? OFFSET ?"
+            )
+        } else {
+            // A deferred join: the page's ids come from the index alone (it holds the sort
+            // keys and the id), so an offset skips index entries, not whole rows; only the
+            // page's rows are read. Page 500 of a movie with 200 000 reviews skips 49 900.
+            format!(
+                "SELECT {REVIEW_COLUMNS} FROM reviews JOIN (SELECT id AS page_id FROM reviews \
+                 WHERE {filter}{range} ORDER BY {order} LIMIT ? OFFSET ?) page \
+                 ON reviews.id = page.page_id ORDER BY {order}"
+            )
+        };
         let query = sqlx::query(&sql);
         let query = match bind {
             Bind::Movie(movie) => query.bind(movie.get()),
